@@ -1,0 +1,137 @@
+// Command line: `node server/out/cli.js stats PATH...` summarises mail logs without an editor.
+import * as fs from 'fs';
+import { findLogFiles, LogIndex } from './core/logIndex';
+import { OUTCOMES } from './core/correlate';
+import { Snapshot } from './core/snapshot';
+
+const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] PATH...
+  PATH: log files or folders holding them (any file names; the content decides)`;
+
+export interface Stats {
+  files: Array<{ path: string; format: string; port?: number; lines: number; bytes: number; unparsed: number }>;
+  messages: number;
+  outcomes: Record<string, number>;
+  verdicts: Record<string, number>;
+  ambiguousLinks: number;
+  ambiguousMessages: number;
+  unparsedLines: number;
+  unparsedSamples: Array<{ path: string; line: number; reason: string }>;
+  utcOffsetSeconds?: number;
+  utcOffsetAgreement?: string;
+}
+
+export function computeStats(snap: Snapshot): Stats {
+  const outcomes: Record<string, number> = {};
+  for (const o of OUTCOMES) outcomes[o] = 0;
+  let ambiguousMessages = 0;
+  for (const m of snap.messages) {
+    outcomes[m.outcome]++;
+    if (m.ambiguous) ambiguousMessages++;
+  }
+  const verdicts: Record<string, number> = {};
+  for (const f of snap.files) for (const r of f.parsed.spamdyke) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
+  const unparsedSamples: Stats['unparsedSamples'] = [];
+  for (const f of snap.files) for (const s of f.parsed.problems.samples.slice(0, 3)) unparsedSamples.push({ path: f.path, line: s.line + 1, reason: s.reason });
+  const off = snap.correlation.utcOffset;
+  return {
+    files: snap.files.map((f) => ({ path: f.path, format: f.format, port: f.port, lines: f.parsed.lineCount, bytes: f.parsed.byteLength, unparsed: f.parsed.problems.count })),
+    messages: snap.messages.length,
+    outcomes,
+    verdicts,
+    ambiguousLinks: snap.correlation.ambiguousLinks,
+    ambiguousMessages,
+    unparsedLines: snap.files.reduce((n, f) => n + f.parsed.problems.count, 0),
+    unparsedSamples,
+    utcOffsetSeconds: off?.seconds,
+    utcOffsetAgreement: off ? `${off.agreeing} of ${off.total}` : undefined,
+  };
+}
+
+function n(x: number): string {
+  return x.toLocaleString('en-US');
+}
+
+function formatOffset(s: number): string {
+  const sign = s < 0 ? '-' : '+';
+  const a = Math.abs(s);
+  return `${sign}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor((a % 3600) / 60)).padStart(2, '0')}`;
+}
+
+export function renderStats(s: Stats, seconds: number): string {
+  const out: string[] = [];
+  const bytes = s.files.reduce((a, f) => a + f.bytes, 0);
+  out.push(`${s.files.length} log files, ${(bytes / 1e6).toFixed(1)} MB, indexed in ${seconds.toFixed(2)} s`);
+  for (const f of s.files) {
+    const what = f.format === 'smtp' ? `smtp${f.port ? ` (port ${f.port})` : ''}` : f.format;
+    out.push(`  ${what.padEnd(18)} ${n(f.lines).padStart(11)} lines  ${f.path}`);
+  }
+  out.push('', `Messages: ${n(s.messages)}`);
+  for (const [k, v] of Object.entries(s.outcomes)) out.push(`  ${k.padEnd(20)} ${n(v).padStart(11)}`);
+  out.push('', 'spamdyke verdicts:');
+  const verdicts = Object.entries(s.verdicts).sort((a, b) => b[1] - a[1]);
+  if (!verdicts.length) out.push('  (no spamdyke log)');
+  for (const [k, v] of verdicts) out.push(`  ${k.padEnd(28)} ${n(v).padStart(11)}`);
+  out.push('', `Ambiguous links: ${n(s.ambiguousLinks)} (in ${n(s.ambiguousMessages)} messages)`);
+  out.push(`Unparsed lines: ${n(s.unparsedLines)}`);
+  for (const u of s.unparsedSamples) out.push(`  ${u.path}:${u.line}: ${u.reason}`);
+  if (s.utcOffsetSeconds !== undefined) out.push(`Server UTC offset: ${formatOffset(s.utcOffsetSeconds)} (${s.utcOffsetAgreement} queued messages agree)`);
+  return out.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'stats') {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let json = false;
+  let year: number | undefined;
+  let window: number | undefined;
+  const paths: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--json') json = true;
+    else if (a === '--year') year = Number(rest[++i]);
+    else if (a === '--window') window = Number(rest[++i]);
+    else if (a === '-h' || a === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    } else paths.push(a);
+  }
+  if (!paths.length) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  let bad = false;
+  for (const p of paths) {
+    try {
+      fs.accessSync(p, fs.constants.R_OK);
+      const st = fs.statSync(p);
+      if (st.isDirectory()) fs.readdirSync(p);
+    } catch (e) {
+      process.stderr.write(`cli.js: cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      bad = true;
+    }
+  }
+  if (bad) return 2;
+  const t0 = process.hrtime.bigint();
+  const index = new LogIndex({ defaultYear: year, windowSeconds: window });
+  const found = await findLogFiles(paths);
+  if (!found.length) {
+    process.stderr.write(`cli.js: no SMTP, delivery or spamdyke log found in ${paths.join(', ')}\n`);
+    return 1;
+  }
+  for (const f of found) await index.indexFileAs(f.path, f.format);
+  const snap = index.snapshot();
+  const stats = computeStats(snap);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stdout.write(json ? `${JSON.stringify({ ...stats, seconds }, null, 2)}\n` : `${renderStats(stats, seconds)}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    process.stderr.write(`cli.js: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

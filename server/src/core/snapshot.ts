@@ -1,0 +1,68 @@
+import { LogFormat } from './entry';
+import { Correlation, Message, messageLines } from './correlate';
+import { LineKind, ParsedLogFile } from './model';
+
+export interface IndexedFile {
+  id: number;
+  /** Absolute file system path (the key of the file everywhere). */
+  path: string;
+  format: LogFormat;
+  /** For SMTP logs: the listening port, when the file name tells it. */
+  port?: number;
+  parsed: ParsedLogFile;
+  /** 'editor' when the text came from an open editor rather than from disk. */
+  source: 'disk' | 'editor';
+}
+
+export interface LineRef {
+  file: IndexedFile;
+  line: number;
+}
+
+/** An immutable view of all indexed logs and their correlation; features answer from one. */
+export class Snapshot {
+  private readonly byPath = new Map<string, IndexedFile>();
+  private readonly byId = new Map<number, IndexedFile>();
+
+  constructor(readonly version: number, readonly files: readonly IndexedFile[], readonly correlation: Correlation) {
+    for (const f of files) {
+      this.byPath.set(f.path, f);
+      this.byId.set(f.id, f);
+    }
+  }
+
+  get messages(): readonly Message[] {
+    return this.correlation.messages;
+  }
+
+  file(path: string): IndexedFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  fileById(id: number): IndexedFile | undefined {
+    return this.byId.get(id);
+  }
+
+  messageAt(path: string, line: number): Message | undefined {
+    const f = this.byPath.get(path);
+    if (!f) return undefined;
+    const owners = this.correlation.lineOwner.get(f.id);
+    const idx = owners && line >= 0 && line < owners.length ? owners[line] : -1;
+    return idx >= 0 ? this.correlation.messages[idx] : undefined;
+  }
+
+  /** Every line of the message in all logs, in file order. */
+  linesOf(m: Message): LineRef[] {
+    return messageLines(m, this.files).map(([id, line]) => ({ file: this.byId.get(id)!, line }));
+  }
+
+  /** Local seconds of a line (spamdyke lines with their inferred year); NaN if it has none. */
+  lineTime(file: IndexedFile, line: number): number {
+    if (file.format === 'spamdyke') return this.correlation.spamdykeTimes.get(file.id)?.[line] ?? NaN;
+    return file.parsed.lineTimes[line];
+  }
+
+  lineKind(file: IndexedFile, line: number): LineKind {
+    return file.parsed.lineKinds[line] as LineKind;
+  }
+}

@@ -1,0 +1,84 @@
+import { Entry, Field, FieldName, ParsedLine, SpamdykeStamp } from './entry';
+import { skipLeading, trimmedEnd } from './parseCommon';
+import { parseSyslogStamp } from './time';
+
+const ENTRY_START = /(?:^|[ \t])((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \S+ spamdyke\[\d+\]: )/g;
+const LABELS: Array<[string, FieldName]> = [
+  [' from: ', 'from'], [' to: ', 'to'], [' origin_ip: ', 'origin_ip'], [' origin_rdns: ', 'origin_rdns'],
+  [' auth: ', 'auth'], [' encryption: ', 'encryption'], [' reason: ', 'reason'],
+];
+
+/** Parses one physical line of the spamdyke log (syslog lines, no year). */
+export function parseSpamdykeLine(line: string): ParsedLine {
+  const end = trimmedEnd(line);
+  const first = skipLeading(line);
+  let starts: number[];
+  if (parseSyslogStamp(line, first) && line.indexOf(' spamdyke[', first) > 0 && line.indexOf(' spamdyke[', line.indexOf(' spamdyke[', first) + 10) < 0) {
+    starts = [first];
+  } else {
+    starts = [];
+    ENTRY_START.lastIndex = first;
+    let m: RegExpExecArray | null;
+    while ((m = ENTRY_START.exec(line))) starts.push(m.index + m[0].length - m[1].length);
+  }
+  if (starts.length === 0) {
+    return line.slice(0, end).trim() ? { entries: [], problem: 'not a spamdyke log line' } : { entries: [] };
+  }
+  const entries: Entry[] = [];
+  const stamps: SpamdykeStamp[] = [];
+  let problem: string | undefined;
+  for (let k = 0; k < starts.length; k++) {
+    const s = starts[k];
+    const e = k + 1 < starts.length ? trimmedEnd(line, s, starts[k + 1]) : end;
+    const stamp = parseSyslogStamp(line, s);
+    if (!stamp) {
+      problem = 'not a spamdyke log line';
+      continue;
+    }
+    const entry = parseSpamdykeEntry(line, s, e);
+    if (!entry) {
+      problem = 'not a spamdyke log line';
+      continue;
+    }
+    entries.push(entry);
+    stamps.push(stamp);
+  }
+  return problem ? { entries, stamps, problem } : { entries, stamps };
+}
+
+function parseSpamdykeEntry(line: string, s: number, e: number): Entry | undefined {
+  const fields: Field[] = [{ name: 'timestamp', start: s, end: s + 15 }];
+  const hostStart = s + 16;
+  const hostEnd = line.indexOf(' ', hostStart);
+  if (hostEnd < 0 || hostEnd >= e) return undefined;
+  fields.push({ name: 'host', start: hostStart, end: hostEnd });
+  const progStart = hostEnd + 1;
+  const bracket = line.indexOf('[', progStart);
+  const close = line.indexOf(']: ', bracket);
+  if (bracket < 0 || close < 0 || close >= e) return undefined;
+  fields.push({ name: 'program', start: progStart, end: bracket });
+  fields.push({ name: 'pid', start: bracket + 1, end: close });
+  const verdictStart = close + 3;
+  let verdictEnd = line.indexOf(' ', verdictStart);
+  if (verdictEnd < 0 || verdictEnd > e) verdictEnd = e;
+  if (line.charCodeAt(verdictEnd - 1) === 58) verdictEnd--; // `ERROR: ...` style messages
+  fields.push({ name: 'verdict', start: verdictStart, end: verdictEnd });
+  let at = verdictEnd;
+  const found: Array<[number, string, FieldName]> = [];
+  for (const [label, name] of LABELS) {
+    const i = line.indexOf(label, at);
+    if (i < 0 || i >= e) continue;
+    found.push([i, label, name]);
+    at = i + label.length - 1;
+  }
+  for (let k = 0; k < found.length; k++) {
+    const [i, label, name] = found[k];
+    const valueStart = i + label.length;
+    const valueEnd = k + 1 < found.length ? found[k + 1][0] : e;
+    fields.push({ name: 'label', start: i + 1, end: i + label.length - 1 });
+    fields.push({ name, start: Math.min(valueStart, valueEnd), end: valueEnd });
+  }
+  if (found.length === 0 && verdictEnd < e) fields.push({ name: 'text', start: verdictEnd + 1, end: e });
+  const time = NaN;
+  return { format: 'spamdyke', kind: line.slice(verdictStart, verdictEnd), start: s, end: e, time, fields };
+}

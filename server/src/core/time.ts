@@ -1,0 +1,89 @@
+// Log timestamps are the server's local wall-clock time. We keep them as "local seconds":
+// seconds since 1970-01-01 00:00:00 of that wall clock, computed as if it were UTC. Only the
+// `250 ok EPOCH qp PID` replies carry true UTC, which gives the offset between the two.
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+}
+
+function twoDigits(s: string, i: number): number {
+  return digit(s, i) * 10 + digit(s, i + 1);
+}
+
+/** Parses `YYYY-MM-DD HH:MM:SS` at `at`; NaN when it is not one. */
+export function parseIsoLocal(s: string, at = 0): number {
+  if (s.length < at + 19 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 32
+    || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return NaN;
+  const year = twoDigits(s, at) * 100 + twoDigits(s, at + 2);
+  const month = twoDigits(s, at + 5);
+  const day = twoDigits(s, at + 8);
+  const h = twoDigits(s, at + 11);
+  const m = twoDigits(s, at + 14);
+  const sec = twoDigits(s, at + 17);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return NaN;
+  return daysFromCivil(year, month, day) * 86400 + h * 3600 + m * 60 + sec;
+}
+
+/** Month (1-12) of a three-letter English month name at `at`, or 0. */
+export function monthAt(s: string, at = 0): number {
+  const name = s.substr(at, 3);
+  return MONTHS.indexOf(name) + 1;
+}
+
+/**
+ * Parses syslog `Mon DD HH:MM:SS` (day space- or zero-padded) at `at`.
+ * Returns the month and the seconds within the year's day-of-month, or undefined.
+ */
+export function parseSyslogStamp(s: string, at = 0): { month: number; day: number; secondsOfDay: number } | undefined {
+  if (s.length < at + 15) return undefined;
+  const month = monthAt(s, at);
+  if (!month || s.charCodeAt(at + 3) !== 32) return undefined;
+  const d1 = s.charCodeAt(at + 4) === 32 ? 0 : digit(s, at + 4);
+  const day = d1 * 10 + digit(s, at + 5);
+  if (s.charCodeAt(at + 6) !== 32 || s.charCodeAt(at + 9) !== 58 || s.charCodeAt(at + 12) !== 58) return undefined;
+  const h = twoDigits(s, at + 7), m = twoDigits(s, at + 10), sec = twoDigits(s, at + 13);
+  if (day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return undefined;
+  return { month, day, secondsOfDay: h * 3600 + m * 60 + sec };
+}
+
+export function localSecondsFor(year: number, month: number, day: number, secondsOfDay: number): number {
+  return daysFromCivil(year, month, day) * 86400 + secondsOfDay;
+}
+
+/** Year, month and day of local seconds. */
+export function civilFromLocalSeconds(t: number): { year: number; month: number; day: number } {
+  const d = new Date(Math.floor(t) * 1000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of local seconds. */
+export function formatLocal(t: number): string {
+  const d = new Date(t * 1000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** ISO 8601 with the UTC offset, e.g. `2021-03-09T12:43:51+01:00`; without an offset, no suffix. */
+export function formatIso(t: number, offsetSeconds: number | undefined): string {
+  const base = formatLocal(t).replace(' ', 'T');
+  if (offsetSeconds === undefined) return base;
+  const sign = offsetSeconds < 0 ? '-' : '+';
+  const abs = Math.abs(offsetSeconds);
+  return `${base}${sign}${pad(Math.floor(abs / 3600))}:${pad(Math.floor((abs % 3600) / 60))}`;
+}
