@@ -452,7 +452,7 @@ function linkBounces(messages: Message[]): void {
 }
 
 /** Every (file id, line) of a message, in file order. */
-export function messageLines(m: Message, files: Array<{ id: number; parsed: ParsedLogFile }>): Array<[number, number]> {
+export function messageLines(m: Message, files: ReadonlyArray<{ id: number; parsed: ParsedLogFile }>): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   if (m.smtp) {
     const kinds = files.find((f) => f.id === m.smtp!.file)?.parsed.lineKinds;

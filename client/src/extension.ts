@@ -1,0 +1,34 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerLanguageDetection } from './languageDetection';
+
+let client: LanguageClient | undefined;
+
+export const LOG_LANGUAGES = ['qmail-smtp-log', 'qmail-delivery-log', 'spamdyke-log'];
+
+export interface MailLogLensApi {
+  client: LanguageClient;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<MailLogLensApi> {
+  registerLanguageDetection(context);
+  const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LOG_LANGUAGES.map((language) => ({ language })),
+    synchronize: { configurationSection: 'mailLogLens' },
+    outputChannelName: 'Mail Log Lens',
+  };
+  client = new LanguageClient('mailLogLens', 'Mail Log Lens', serverOptions, clientOptions);
+  await client.start();
+  context.subscriptions.push({ dispose: () => void client?.stop() });
+  return { client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,67 @@
+import { pathToFileURL, fileURLToPath } from 'url';
+import { Location, Range } from 'vscode-languageserver';
+import { Message } from '../core/correlate';
+import { IndexedFile, LineRef, Snapshot } from '../core/snapshot';
+import { LineReader } from './lineText';
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+export function lineRange(reader: LineReader, file: IndexedFile, line: number): Range {
+  return { start: { line, character: 0 }, end: { line, character: reader.line(file, line).length } };
+}
+
+export function lineLocation(reader: LineReader, ref: LineRef): Location {
+  return { uri: pathToUri(ref.file.path), range: lineRange(reader, ref.file, ref.line) };
+}
+
+/** A block of lines [first, last] as one location (shows as one passage in Peek). */
+export function blockLocation(reader: LineReader, file: IndexedFile, first: number, last: number): Location {
+  return { uri: pathToUri(file.path), range: { start: { line: first, character: 0 }, end: { line: last, character: reader.line(file, last).length } } };
+}
+
+/** The parts of a message, each a run of consecutive lines of one file, in time order. */
+export interface MessagePart {
+  file: IndexedFile;
+  first: number;
+  last: number;
+  role: 'smtp' | 'delivery' | 'retry' | 'spamdyke';
+  time: number;
+}
+
+export function messageParts(snap: Snapshot, m: Message): MessagePart[] {
+  const parts: MessagePart[] = [];
+  const add = (fileId: number, lines: number[], role: MessagePart['role'], time: number) => {
+    const file = snap.fileById(fileId);
+    if (!file || !lines.length) return;
+    let first = lines[0], last = lines[0];
+    for (let i = 1; i <= lines.length; i++) {
+      if (i < lines.length && lines[i] === last + 1) {
+        last = lines[i];
+        continue;
+      }
+      parts.push({ file, first, last, role, time });
+      if (i < lines.length) first = last = lines[i];
+    }
+  };
+  const byFile = new Map<number, number[]>();
+  for (const ref of snap.linesOf(m)) {
+    if (ref.file.format !== 'smtp') continue;
+    const list = byFile.get(ref.file.id) ?? [];
+    list.push(ref.line);
+    byFile.set(ref.file.id, list);
+  }
+  for (const [id, lines] of byFile) add(id, lines, 'smtp', m.smtp?.start ?? m.time);
+  m.delivery.forEach((g, i) => add(g.file, g.lines, i === 0 ? 'delivery' : 'retry', g.time));
+  for (const r of m.spamdyke) add(r.file, [r.line], 'spamdyke', r.time);
+  return parts.sort((a, b) => a.time - b.time || (a.file.path < b.file.path ? -1 : 1) || a.first - b.first);
+}

@@ -1,0 +1,133 @@
+// Keeps the LogIndex in step with the workspace: the initial scan (with LSP progress, yielding
+// between chunks so requests are answered meanwhile), files changed on disk, unsaved edits, and
+// logs opened from outside any workspace folder (the logs beside them are indexed too).
+import * as path from 'path';
+import { Connection, FileChangeType, FileEvent } from 'vscode-languageserver';
+import { findLogFiles, LogIndex } from './core/logIndex';
+import { sniffFile } from './core/readLog';
+
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class WorkspaceIndexer {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly editTimers = new Map<string, NodeJS.Timeout>();
+  private readonly folders = new Set<string>();
+  private readonly looseFolders = new Set<string>();
+  private onIndexed: (() => void) | undefined;
+  busy = 0;
+
+  constructor(private readonly connection: Connection, readonly index: LogIndex, private readonly include: (p: string) => boolean) {}
+
+  setOnIndexed(cb: () => void): void {
+    this.onIndexed = cb;
+  }
+
+  /** Runs index work one job at a time, in order. */
+  private run(job: () => Promise<void>): Promise<void> {
+    this.busy++;
+    const next = this.queue.then(job).catch((e) => this.connection.console.error(`Mail Log Lens: indexing failed: ${e instanceof Error ? e.stack : e}`)).finally(() => {
+      this.busy--;
+      if (this.busy === 0) this.onIndexed?.();
+    });
+    this.queue = next;
+    return next;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.queue;
+  }
+
+  addFolders(folders: string[], title = 'Indexing mail logs'): Promise<void> {
+    for (const f of folders) this.folders.add(f);
+    return this.run(async () => {
+      const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+      progress?.begin(title, 0, 'looking for logs', false);
+      try {
+        const found = await findLogFiles(folders, this.include);
+        let done = 0;
+        for (const f of found) {
+          progress?.report(Math.round((done / found.length) * 100), path.basename(f.path));
+          try {
+            await this.index.indexFileAs(f.path, f.format, { between: yieldToRequests });
+          } catch (e) {
+            this.connection.console.warn(`Mail Log Lens: cannot read ${f.path}: ${e instanceof Error ? e.message : e}`);
+          }
+          done++;
+        }
+        this.reportProblems();
+      } finally {
+        progress?.done();
+      }
+    });
+  }
+
+  removeFolders(folders: string[]): Promise<void> {
+    return this.run(async () => {
+      for (const f of folders) {
+        this.folders.delete(f);
+        this.index.removeFolder(f);
+      }
+    });
+  }
+
+  /** A log opened from outside the workspace: index it and the logs beside it. */
+  documentOpened(filePath: string): Promise<void> {
+    const dir = path.dirname(filePath);
+    if (this.index.has(filePath) || this.isInFolders(filePath) || this.looseFolders.has(dir)) return Promise.resolve();
+    this.looseFolders.add(dir);
+    return this.addFolders([dir], 'Indexing the logs beside the opened file');
+  }
+
+  private isInFolders(filePath: string): boolean {
+    for (const f of this.folders) if (filePath === f || filePath.startsWith(f + path.sep)) return true;
+    return false;
+  }
+
+  documentEdited(filePath: string, text: () => string): void {
+    clearTimeout(this.editTimers.get(filePath));
+    this.editTimers.set(filePath, setTimeout(() => {
+      this.editTimers.delete(filePath);
+      void this.run(async () => {
+        const known = this.index.has(filePath) ? this.index.snapshot().file(filePath)?.format : undefined;
+        this.index.setEditorText(filePath, text(), known);
+      });
+    }, 300));
+  }
+
+  documentClosed(filePath: string): void {
+    clearTimeout(this.editTimers.get(filePath));
+    this.editTimers.delete(filePath);
+    void this.run(async () => this.index.closeEditor(filePath));
+  }
+
+  filesChanged(changes: FileEvent[], toPath: (uri: string) => string | undefined): Promise<void> {
+    return this.run(async () => {
+      for (const c of changes) {
+        const p = toPath(c.uri);
+        if (!p || !(this.isInFolders(p) || this.looseFolders.has(path.dirname(p)))) continue;
+        if (c.type === FileChangeType.Deleted) {
+          this.index.removeFile(p);
+          this.index.removeFolder(p);
+        } else if (this.include(p) || this.index.has(p)) {
+          const format = await sniffFile(p);
+          if (format) await this.index.indexFileAs(p, format, { between: yieldToRequests });
+          else this.index.removeFile(p);
+        }
+      }
+    });
+  }
+
+  private reported = new Set<string>();
+
+  /** Unparsed lines are reported once per file, in the server's output. */
+  private reportProblems(): void {
+    const snap = this.index.snapshot();
+    for (const f of snap.files) {
+      const key = `${f.path}:${f.parsed.problems.count}`;
+      if (!f.parsed.problems.count || this.reported.has(f.path)) continue;
+      this.reported.add(f.path);
+      const first = f.parsed.problems.samples.slice(0, 3).map((s) => `line ${s.line + 1} (${s.reason})`).join(', ');
+      this.connection.console.warn(`Mail Log Lens: ${f.parsed.problems.count} line(s) of ${f.path} are not ${f.format} log entries and are left out of correlation; first: ${first} [${key}]`);
+    }
+  }
+}
