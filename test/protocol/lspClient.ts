@@ -1,0 +1,102 @@
+// A minimal LSP client for protocol tests: starts the built server with --stdio and speaks
+// JSON-RPC to it over its standard input and output, as any editor would.
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+export const SERVER = path.resolve(__dirname, '../../../server/out/server.js');
+
+export interface TestClient {
+  connection: MessageConnection;
+  process: ChildProcess;
+  stderr: string[];
+  logs: string[];
+  /** Resolves when every work-done progress the server started has ended. */
+  indexed(): Promise<void>;
+  request<R>(method: string, params: unknown): Promise<R>;
+  notify(method: string, params: unknown): void;
+  close(): Promise<void>;
+}
+
+export function uri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+export async function startServer(rootFolder: string | undefined, options: { initializationOptions?: unknown; configuration?: unknown } = {}): Promise<TestClient> {
+  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  const logs: string[] = [];
+  proc.stderr!.on('data', (b) => stderr.push(String(b)));
+  const connection = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const active = new Set<string | number>();
+  let waiters: Array<() => void> = [];
+  let started = false;
+  const settle = () => {
+    if (started && active.size === 0) {
+      const w = waiters;
+      waiters = [];
+      w.forEach((f) => f());
+    }
+  };
+  connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+    active.add(p.token);
+    started = true;
+    return null;
+  });
+  connection.onNotification('$/progress', (p: { token: string | number; value: { kind: string } }) => {
+    if (p.value.kind === 'end') {
+      active.delete(p.token);
+      settle();
+    }
+  });
+  connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  connection.listen();
+  const folders = rootFolder ? [{ uri: uri(rootFolder), name: path.basename(rootFolder) }] : null;
+  await connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: rootFolder ? uri(rootFolder) : null,
+    workspaceFolders: folders,
+    initializationOptions: options.initializationOptions,
+    capabilities: {
+      window: { workDoneProgress: true },
+      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } },
+    },
+  });
+  connection.sendNotification('initialized', {});
+  return {
+    connection,
+    process: proc,
+    stderr,
+    logs,
+    indexed: () => new Promise<void>((resolve) => {
+      const check = () => {
+        if (started && active.size === 0) resolve();
+        else waiters.push(resolve);
+      };
+      // The server creates its first progress right after `initialized`; give it a moment.
+      setTimeout(check, 50);
+    }),
+    request: <R>(method: string, params: unknown) => connection.sendRequest(method, params) as Promise<R>,
+    notify: (method: string, params: unknown) => connection.sendNotification(method, params),
+    close: async () => {
+      try {
+        await connection.sendRequest('shutdown');
+        connection.sendNotification('exit');
+      } catch {
+        // already gone
+      }
+      connection.dispose();
+      await new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) resolve();
+        else {
+          proc.once('exit', () => resolve());
+          setTimeout(() => proc.kill(), 3000);
+        }
+      });
+    },
+  };
+}
