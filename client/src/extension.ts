@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerLanguageDetection } from './languageDetection';
+import { showRelated } from './commands';
 
 let client: LanguageClient | undefined;
 
@@ -13,6 +14,7 @@ export interface MailLogLensApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<MailLogLensApi> {
   registerLanguageDetection(context);
+  context.subscriptions.push(vscode.commands.registerCommand('mailLogLens.showRelated', showRelated));
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

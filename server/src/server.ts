@@ -10,6 +10,13 @@ import { LineReader } from './features/lineText';
 import { uriToPath } from './features/locations';
 import { references } from './features/references';
 import { definition } from './features/definition';
+import { documentHighlight } from './features/documentHighlight';
+import { documentSymbols } from './features/documentSymbol';
+import { foldingRanges } from './features/foldingRange';
+import { workspaceSymbols } from './features/workspaceSymbol';
+import { inlayHints } from './features/inlayHint';
+import { fileDiagnostics } from './features/diagnostics';
+import { pathToUri } from './features/locations';
 import { Settings, readSettings, includeFilter, DEFAULT_SETTINGS } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -48,6 +55,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       referencesProvider: true,
       definitionProvider: true,
+      documentHighlightProvider: true,
+      documentSymbolProvider: { label: 'Messages' },
+      foldingRangeProvider: true,
+      workspaceSymbolProvider: true,
+      inlayHintProvider: true,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'mail-log-lens', version: '0.1.0' },
@@ -74,6 +86,7 @@ async function refreshSettings(): Promise<void> {
   const raw = await connection.workspace.getConfiguration('mailLogLens').catch(() => undefined);
   settings = readSettings(raw);
   index.setOptions({ windowSeconds: settings.correlationWindowSeconds, defaultYear: settings.spamdykeYear ?? undefined });
+  publishDiagnostics();
 }
 
 connection.onDidChangeConfiguration(() => void refreshSettings());
@@ -100,6 +113,34 @@ connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, u
 
 connection.onReferences((params) => references(index.snapshot(), reader, params));
 connection.onDefinition((params) => definition(index.snapshot(), reader, params));
+connection.onDocumentHighlight((params) => documentHighlight(index.snapshot(), reader, params));
+connection.onDocumentSymbol((params) => documentSymbols(index.snapshot(), reader, params));
+connection.onFoldingRanges((params) => foldingRanges(index.snapshot(), params));
+connection.onWorkspaceSymbol((params) => workspaceSymbols(index.snapshot(), reader, params));
+connection.languages.inlayHint.on((params) => (settings.inlayHints ? inlayHints(index.snapshot(), reader, params) : []));
+
+// Diagnostics depend on a file's own lines only: publish them when a file's parse changes.
+const published = new Map<string, string>();
+function publishDiagnostics(): void {
+  const snap = index.snapshot();
+  const present = new Set<string>();
+  for (const file of snap.files) {
+    present.add(file.path);
+    const key = `${file.id}:${settings.diagnostics}`;
+    if (published.get(file.path) === key) continue;
+    published.set(file.path, key);
+    void connection.sendDiagnostics({ uri: pathToUri(file.path), diagnostics: fileDiagnostics(reader, file, settings.diagnostics) });
+  }
+  for (const p of [...published.keys()]) {
+    if (present.has(p)) continue;
+    published.delete(p);
+    void connection.sendDiagnostics({ uri: pathToUri(p), diagnostics: [] });
+  }
+}
+indexer.setOnIndexed(() => {
+  publishDiagnostics();
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+});
 
 documents.listen(connection);
 connection.listen();

@@ -20,7 +20,7 @@ export class LineReader {
     const p = file.parsed;
     to = Math.min(to, p.lineCount);
     if (from >= to) return [];
-    const open = file.source === 'editor' ? this.open.lines(file.path) : undefined;
+    const open = this.open.lines(file.path);
     if (open) return open.slice(from, to);
     const start = p.lineOffsets[from];
     const end = p.lineOffsets[to];

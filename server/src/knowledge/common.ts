@@ -46,3 +46,18 @@ export function withOverrides(base: Explanation, patch: Partial<Explanation> | u
   }
   return result;
 }
+
+// A reply code at the start of a line, after "said:", or after a "/" line break of qmail's reports.
+const REPLY_CODE_IN_TEXT = /(?:^|said:\s*|\/|\n)\s*([2-5]\d\d)(?=[ -]|$)/i;
+// An enhanced status code not embedded in a longer dotted number such as an IP address.
+const ENHANCED_STATUS_IN_TEXT = /(?<![\d.])#?([245]\.\d{1,3}\.\d{1,3})(?![\d]|\.\d)/;
+
+/** First SMTP reply code in a server or delivery text, e.g. "550" in "Remote host said: 550 5.1.1 ...". */
+export function findReplyCode(text: string): string | undefined {
+  return REPLY_CODE_IN_TEXT.exec(text)?.[1];
+}
+
+/** First enhanced status code ("5.1.1", also written "#5.1.1") in a text, without the "#". */
+export function findEnhancedStatus(text: string): string | undefined {
+  return ENHANCED_STATUS_IN_TEXT.exec(text)?.[1];
+}

@@ -1,0 +1,66 @@
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { fieldText } from '../core/entry';
+import { parseLine } from '../core/fileParser';
+import { LineKind } from '../core/model';
+import { IndexedFile } from '../core/snapshot';
+import { DiagnosticsLevel } from '../settings';
+import { LineReader } from './lineText';
+
+/** Per file, at most this many problems are listed; a last one says how many more there are. */
+export const MAX_DIAGNOSTICS_PER_FILE = 2000;
+
+/** Failed deliveries (and with 'refusals' every refusal) of one file, as diagnostics. */
+export function fileDiagnostics(reader: LineReader, file: IndexedFile, level: DiagnosticsLevel): Diagnostic[] {
+  if (level === 'none') return [];
+  const candidates: number[] = [];
+  const kinds = file.parsed.lineKinds;
+  for (let l = 0; l < kinds.length; l++) {
+    const k = kinds[l];
+    if (k === LineKind.DeliveryResult || (level === 'refusals' && (k === LineKind.SmtpResp || k === LineKind.Spamdyke))) candidates.push(l);
+  }
+  const out: Diagnostic[] = [];
+  if (!candidates.length) return out;
+  const lines = reader.range(file, 0, file.parsed.lineCount);
+  let more = 0;
+  for (const l of candidates) {
+    const d = lineDiagnostic(file, lines[l] ?? '', l, level);
+    if (!d) continue;
+    if (out.length >= MAX_DIAGNOSTICS_PER_FILE) more++;
+    else out.push(d);
+  }
+  if (more) {
+    out.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: 'mail-log-lens', message: `${more} more problems in this file are not listed` });
+  }
+  return out;
+}
+
+function lineDiagnostic(file: IndexedFile, text: string, line: number, level: DiagnosticsLevel): Diagnostic | undefined {
+  const parsed = parseLine(file.format, text);
+  for (const e of parsed.entries) {
+    const range = { start: { line, character: e.start }, end: { line, character: e.end } };
+    if (file.format === 'delivery' && e.kind === 'result') {
+      const outcome = fieldText(text, e, 'outcome');
+      if (outcome !== 'failure' && !(level === 'refusals' && outcome === 'deferral')) continue;
+      const reason = (fieldText(text, e, 'text') ?? '').replace(/_/g, ' ').replace(/\/$/, '');
+      return {
+        range, source: 'mail-log-lens', code: outcome,
+        severity: outcome === 'failure' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        message: `Delivery ${outcome === 'failure' ? 'failed (a bounce goes back to the sender)' : 'deferred (qmail retries later)'}: ${reason}`,
+      };
+    }
+    if (level !== 'refusals') continue;
+    if (file.format === 'smtp' && e.kind === 'resp') {
+      const code = fieldText(text, e, 'code');
+      if (!code || (code[0] !== '4' && code[0] !== '5')) continue;
+      return {
+        range, source: 'mail-log-lens', code,
+        severity: code[0] === '5' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        message: `${code[0] === '5' ? 'Refused permanently' : 'Refused temporarily'}: ${fieldText(text, e, 'text') ?? code}`,
+      };
+    }
+    if (file.format === 'spamdyke' && e.kind.startsWith('DENIED_')) {
+      return { range, source: 'mail-log-lens', code: e.kind, severity: DiagnosticSeverity.Warning, message: `spamdyke refused: ${e.kind}` };
+    }
+  }
+  return undefined;
+}
