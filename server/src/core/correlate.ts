@@ -139,10 +139,13 @@ export function correlate(files: LogFileInput[], options: CorrelationOptions = {
         let ties = 0;
         for (const s of slots) {
           if (s.used) continue;
+          // spamdyke logs a refusal when it happens: at RCPT, or after DATA (size, content).
+          // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
+          // last entry, never for one that was queued.
           const dt = timeout
-            ? (rec.time >= s.t.start - 1 && rec.time <= s.t.end + 900 ? 0 : Infinity)
-            : Math.abs(s.r.time - rec.time);
-          if (dt > 1) continue;
+            ? (s.t.queue || rec.time < s.t.end - 1 || rec.time > s.t.end + 900 ? Infinity : Math.max(0, rec.time - s.t.end) / 1000)
+            : Math.min(Math.abs(s.r.time - rec.time), Math.abs(s.t.end - rec.time));
+          if (dt > 1 || rec.time < s.t.start - 1) continue;
           const refused = !s.r.accepted || (!s.t.queue && s.t.lastCode !== undefined && s.t.lastCode[0] !== '2');
           const score = dt * 2 + (refused === (rec.verdict !== 'ALLOWED') ? 0 : 1);
           if (score < bestScore) {
@@ -181,21 +184,23 @@ export function correlate(files: LogFileInput[], options: CorrelationOptions = {
     else ownersBySender.set(o.main.sender, [o]);
   }
   for (const list of ownersBySender.values()) list.sort((a, b) => a.main.time - b.main.time);
-  for (const t of txns) {
-    if (!t.queue || t.sender === undefined) continue;
-    const list = ownersBySender.get(t.sender);
+  const queued = txns.filter((t) => t.queue && t.sender !== undefined).sort((a, b) => a.queue!.time - b.queue!.time);
+  for (const t of queued) {
+    const list = ownersBySender.get(t.sender!);
     if (!list) continue;
     const accepted = new Set(t.recipients.filter((r) => r.accepted).map((r) => r.address));
     const qt = t.queue.time;
     let best: Owner | undefined;
     let bestScore = Infinity;
     let ties = 0;
-    for (let i = lowerBound(list, qt - 2); i < list.length && list[i].main.time <= qt + window; i++) {
+    // qmail-send logs the new message right after qmail-queue: the first unclaimed init at or
+    // after the queue time (a second early for rounding) with the same recipients is the one.
+    for (let i = lowerBound(list, qt - 1); i < list.length && list[i].main.time <= qt + window; i++) {
       const o = list[i];
       if (o.smtp) continue;
       const overlap = recipientOverlap(accepted, o.main.attempts);
       if (overlap === 0) continue;
-      const score = (overlap === 2 ? 0 : 100000) + Math.abs(o.main.time - qt);
+      const score = (overlap === 2 ? 0 : 100000) + Math.max(0, o.main.time - qt);
       if (score < bestScore) {
         best = o;
         bestScore = score;
@@ -316,6 +321,7 @@ function recipientOverlap(accepted: Set<string>, attempts: DeliveryAttempt[]): n
  */
 function joinRetries(groups: DeliveryGroup[]): { owners: Owner[]; ambiguousRetries: number } {
   let ambiguousRetries = 0;
+  const idsPersist = retriesKeepTheirId(groups);
   const owners: Owner[] = [];
   const pendingById = new Map<string, Owner>();
   const pendingByRcpt = new Map<string, Owner[]>();
@@ -356,7 +362,9 @@ function joinRetries(groups: DeliveryGroup[]): { owners: Owner[]; ambiguousRetri
       ambiguousRetries += ambiguous ? 1 : 0;
     } else {
       owner = { main: g, groups: [g], ambiguous: false };
-      if (g.initLine >= 0 && first) {
+      // Where the log shows that retries keep their id, a group with an init and a new id is a
+      // new message, however much it looks like a retry.
+      if (g.initLine >= 0 && first && !idsPersist) {
         const candidates = (pendingByRcpt.get(first.recipient) ?? []).filter((c) => c.main.sender === g.sender);
         if (candidates.length) owner.retryCandidates = candidates.slice();
       }
@@ -368,6 +376,19 @@ function joinRetries(groups: DeliveryGroup[]): { owners: Owner[]; ambiguousRetri
     }
   }
   return { owners, ambiguousRetries };
+}
+
+/** Whether this log numbers deliveries per message: some deferred id is tried again later. */
+function retriesKeepTheirId(groups: DeliveryGroup[]): boolean {
+  const deferred = new Set<string>();
+  for (const g of groups) {
+    for (const a of g.attempts) {
+      const key = `${a.id}\n${a.recipient}`;
+      if (deferred.has(key)) return true;
+      if (a.outcome === 'deferral') deferred.add(key);
+    }
+  }
+  return false;
 }
 
 function finishMessage(m: Message): void {

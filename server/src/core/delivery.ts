@@ -1,4 +1,4 @@
-import { Entry, Field, ParsedLine } from './entry';
+import { Entry, Field, FieldName, ParsedLine } from './entry';
 import { commaSpace, isoEntryStarts, trimmedEnd } from './parseCommon';
 import { addressField } from './smtp';
 import { parseIsoLocal } from './time';
@@ -11,12 +11,39 @@ export function parseDeliveryLine(line: string): ParsedLine {
     return line.slice(0, end).trim() ? { entries: [], problem: 'not a delivery log entry' } : { entries: [] };
   }
   const entries: Entry[] = [];
+  let problem: string | undefined;
   for (let k = 0; k < starts.length; k++) {
     const s = starts[k];
     const e = k + 1 < starts.length ? trimmedEnd(line, s, starts[k + 1]) : end;
-    entries.push(parseDeliveryEntry(line, s, e));
+    const entry = parseDeliveryEntry(line, s, e);
+    const broken = deliveryEntryProblem(line, entry);
+    if (broken) problem = broken;
+    else entries.push(entry);
   }
-  return { entries };
+  return problem ? { entries, problem } : { entries };
+}
+
+const OUTCOMES = new Set(['success', 'deferral', 'failure']);
+
+/** Why an entry is incomplete or damaged (a line cut short, a stray fragment), or undefined. */
+function deliveryEntryProblem(line: string, e: Entry): string | undefined {
+  const text = (name: FieldName) => {
+    const f = e.fields.find((x) => x.name === name);
+    return f ? line.slice(f.start, f.end) : undefined;
+  };
+  const rest = line.slice(e.start + 21 + e.kind.length, e.end);
+  switch (e.kind) {
+    case 'init':
+      return /^, <[^<>\s]*>$/.test(rest) ? undefined : 'incomplete sender address';
+    case 'try':
+      return /^\d+$/.test(text('id') ?? '') && /^(local|remote)$/.test(text('channel') ?? '') && (text('address') ?? '').length > 0
+        ? undefined : 'incomplete delivery attempt';
+    case 'result':
+      return /^\d+$/.test(text('id') ?? '') && OUTCOMES.has(text('outcome') ?? '') && (text('text') ?? '').length > 0
+        ? undefined : 'incomplete delivery result';
+    default:
+      return /^[a-z_]{2,}$/.test(e.kind) && rest.startsWith(', ') ? undefined : 'incomplete delivery log entry (unknown kind)';
+  }
 }
 
 function parseDeliveryEntry(line: string, s: number, e: number): Entry {

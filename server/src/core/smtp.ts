@@ -1,4 +1,4 @@
-import { Entry, Field, ParsedLine } from './entry';
+import { Entry, Field, FieldName, ParsedLine } from './entry';
 import { commaSpace, isoEntryStarts, trimmedEnd } from './parseCommon';
 import { parseIsoLocal } from './time';
 
@@ -13,13 +13,53 @@ export function parseSmtpLine(line: string): ParsedLine {
     return end > 0 && line.slice(0, end).trim() ? { entries: [], problem: 'not an SMTP log entry' } : { entries: [] };
   }
   const entries: Entry[] = [];
+  let problem = starts[0] > 0 && line.slice(0, starts[0]).replace('\ufeff', '').trim() ? 'text before the first entry' : undefined;
   for (let k = 0; k < starts.length; k++) {
     const s = starts[k];
     const e = k + 1 < starts.length ? trimmedEnd(line, s, starts[k + 1]) : end;
-    entries.push(parseSmtpEntry(line, s, e));
+    const entry = parseSmtpEntry(line, s, e);
+    const broken = smtpEntryProblem(line, entry);
+    if (broken) problem = broken;
+    else entries.push(entry);
   }
-  const problem = starts[0] > 0 && line.slice(0, starts[0]).replace('\ufeff', '').trim() ? 'text before the first entry' : undefined;
   return problem ? { entries, problem } : { entries };
+}
+
+const SMTP_KNOWN = new Set(['from', 'to', 'resp', 'check', 'size']);
+const FULL_QUEUED = /^250 ok \d+ qp \d+$/;
+
+/** Why an entry is incomplete or damaged (a line cut short, a stray fragment), or undefined. */
+function smtpEntryProblem(line: string, e: Entry): string | undefined {
+  const detail = (name: FieldName) => fieldTextOf(line, e, name);
+  if (!SMTP_KNOWN.has(e.kind)) {
+    return /^[a-z_]{2,}$/.test(e.kind) && line.indexOf(', ', e.start + 21) >= 0 ? undefined : 'incomplete SMTP log entry (unknown kind)';
+  }
+  const rest = line.slice(e.start + 21 + e.kind.length, e.end);
+  switch (e.kind) {
+    case 'from': {
+      const a = detail('address') ?? '';
+      return a === '' || rest.trim() === '<>' || (a.includes('@') && !/\s/.test(a)) ? undefined : 'incomplete sender address';
+    }
+    case 'to':
+      return /^, <[^<>\s]*>$/.test(rest) ? undefined : 'incomplete recipient address';
+    case 'resp': {
+      const code = detail('code');
+      if (!code) return 'reply without a code';
+      const text = line.slice(e.fields.find((f) => f.name === 'code')!.start, e.end);
+      if (/^250 ok \d/.test(text) && !FULL_QUEUED.test(text)) return 'incomplete queue reply';
+      return undefined;
+    }
+    case 'check':
+      return e.fields.some((f) => f.name === 'address') && e.fields.some((f) => f.name === 'remoteKind') ? undefined : 'incomplete chkuser check';
+    case 'size':
+      return /^\d+$/.test(detail('size') ?? '') ? undefined : 'incomplete size';
+  }
+  return undefined;
+}
+
+function fieldTextOf(line: string, e: Entry, name: FieldName): string | undefined {
+  const f = e.fields.find((x) => x.name === name);
+  return f ? line.slice(f.start, f.end) : undefined;
 }
 
 function parseSmtpEntry(line: string, s: number, e: number): Entry {

@@ -40,6 +40,11 @@ export function parseSpamdykeLine(line: string): ParsedLine {
       problem = 'not a spamdyke log line';
       continue;
     }
+    const broken = spamdykeEntryProblem(line, entry);
+    if (broken) {
+      problem = broken;
+      continue;
+    }
     entries.push(entry);
     stamps.push(stamp);
   }
@@ -81,4 +86,19 @@ function parseSpamdykeEntry(line: string, s: number, e: number): Entry | undefin
   if (found.length === 0 && verdictEnd < e) fields.push({ name: 'text', start: verdictEnd + 1, end: e });
   const time = NaN;
   return { format: 'spamdyke', kind: line.slice(verdictStart, verdictEnd), start: s, end: e, time, fields };
+}
+
+const FULL_QP_REASON = /^250_ok_\d+_qp_\d+$/;
+
+/** A verdict line with an envelope names all seven fields; a cut line does not. */
+function spamdykeEntryProblem(line: string, e: Entry): string | undefined {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(e.kind)) return undefined;
+  const labels = e.fields.filter((f) => f.name === 'label').length;
+  if (labels > 0 && labels < LABELS.length) return 'incomplete spamdyke line (fields missing)';
+  const reason = e.fields.find((f) => f.name === 'reason');
+  if (reason) {
+    const r = line.slice(reason.start, reason.end);
+    if (r.startsWith('250_ok_') && /^250_ok_\d/.test(r) && !FULL_QP_REASON.test(r)) return 'incomplete spamdyke reason';
+  }
+  return undefined;
 }
