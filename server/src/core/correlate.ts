@@ -189,7 +189,7 @@ export function correlate(files: LogFileInput[], options: CorrelationOptions = {
     const list = ownersBySender.get(t.sender!);
     if (!list) continue;
     const accepted = new Set(t.recipients.filter((r) => r.accepted).map((r) => r.address));
-    const qt = t.queue.time;
+    const qt = t.queue!.time;
     let best: Owner | undefined;
     let bestScore = Infinity;
     let ties = 0;

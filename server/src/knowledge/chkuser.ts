@@ -149,7 +149,7 @@ export function explainChkuserVerdict(verdict: string, reasonText?: string): Exp
   let reply = row.reply;
   if (reasonText) {
     const reason = normalize(reasonText);
-    const match = row.reasons?.find((candidate) => reason === candidate.reason || reason.includes(candidate.reason));
+    const match = row.reasons?.find((candidate) => reason.includes(normalize(candidate.reason)));
     if (match) {
       result = withOverrides(result, match.override);
       reply = match.reply ?? reply;

@@ -424,8 +424,10 @@ export function explainReplyCode(code: string, stage?: SmtpStage): Explanation |
   if (!digits) return undefined;
   const row = REPLY_BY_CODE.get(digits);
   if (row) {
-    const explained = withOverrides(row.base, stage ? row.byStage?.[stage] : undefined);
-    if (stage && isListedReplyForStage(digits, stage) === false) {
+    const stageMeaning = stage ? row.byStage?.[stage] : undefined;
+    const explained = withOverrides(row.base, stageMeaning);
+    // Only note the oddity where we have no stage-specific knowledge of how servers use the code.
+    if (stage && !stageMeaning && isListedReplyForStage(digits, stage) === false) {
       explained.meaning += ` (RFC 5321 does not list ${digits} as a reply at this step; the server uses it in its own way.)`;
     }
     return explained;

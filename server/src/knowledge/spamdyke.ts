@@ -439,7 +439,11 @@ function rowToExplanation(row: SpamdykeVerdictRow): Explanation {
   if (row.cause) result.cause = row.cause;
   if (row.whoActs) result.whoActs = row.whoActs;
   if (row.action) result.action = row.action;
-  if (row.replyText) result.meaning += ` The client is told: "${row.stockReply ? `${row.stockReply} ` : ''}${row.replyText}"`;
+  if (row.replyText) {
+    // Show the stock code only where it agrees with the severity these servers are known to use.
+    const code = row.stockReply && severityOfReplyCode(row.stockReply) === row.severity ? `${row.stockReply} ` : '';
+    result.meaning += ` The client is told: "${code}${row.replyText}"`;
+  }
   return result;
 }
 
@@ -503,7 +507,7 @@ export function explainSpamdykeField(label: string, value: string): Explanation 
       };
     }
     const code = /^([2-5]\d\d)\b/.exec(text)?.[1];
-    const verdict = lookupSpamdykeVerdict(text.split(/\s+/)[0] ?? '');
+    const verdict = lookupSpamdykeVerdict(raw.split(/\s+/)[0] ?? '');
     if (verdict) {
       return { title: `Real reason: ${verdict.verdict}`, meaning: `The connection timed out, but it would have been refused anyway: ${verdict.title.toLowerCase()}.`, severity: verdict.severity, reference: DOCS };
     }
