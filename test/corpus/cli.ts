@@ -1,0 +1,105 @@
+// Writes a generated log download to a directory:
+//   node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom]
+//     [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
+//     [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
+//     [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
+import { CorpusOptions, generateCorpus } from './generator';
+
+const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom]
+  [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
+  [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
+  [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withTruth: boolean } {
+  let out: string | undefined;
+  let withTruth = true;
+  const options: CorpusOptions = { seed: 1, messages: 2000 };
+  const value = (i: number, flag: string): string => {
+    if (i >= argv.length) throw new UsageError(`${flag} needs a value`);
+    return argv[i];
+  };
+  const number = (text: string, flag: string, check: (n: number) => boolean): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UsageError(`bad value for ${flag}: ${text}`);
+    return n;
+  };
+  const fraction = (text: string, flag: string) => number(text, flag, (n) => n >= 0 && n <= 1);
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    switch (flag) {
+      case '--out': out = value(++i, flag); break;
+      case '--seed': options.seed = number(value(++i, flag), flag, Number.isSafeInteger); break;
+      case '--messages': options.messages = number(value(++i, flag), flag, (n) => Number.isInteger(n) && n >= 0); break;
+      case '--crlf': options.crlf = true; break;
+      case '--bom': options.bom = true; break;
+      case '--start': options.start = value(++i, flag); break;
+      case '--retry-layout': {
+        const v = value(++i, flag);
+        if (v !== 'inline' && v !== 'separate' && v !== 'mixed') throw new UsageError(`bad value for ${flag}: ${v}`);
+        options.retryLayout = v;
+        break;
+      }
+      case '--delivery-ids': {
+        const v = value(++i, flag);
+        if (v !== 'per-attempt' && v !== 'per-message') throw new UsageError(`bad value for ${flag}: ${v}`);
+        options.deliveryIds = v;
+        break;
+      }
+      case '--names': {
+        const v = value(++i, flag);
+        if (v !== 'real' && v !== 'opaque') throw new UsageError(`bad value for ${flag}: ${v}`);
+        options.names = v;
+        break;
+      }
+      case '--no-truth': withTruth = false; break;
+      case '--run-together': options.runTogether = fraction(value(++i, flag), flag); break;
+      case '--garbage': options.garbage = number(value(++i, flag), flag, (n) => n >= 0 && n <= 10); break;
+      case '--truncate': options.truncate = true; break;
+      case '--utc-offset': options.utcOffsetMinutes = number(value(++i, flag), flag, (n) => Number.isInteger(n) && Math.abs(n) <= 14 * 60); break;
+      case '--rate': options.messagesPerSecond = number(value(++i, flag), flag, (n) => n > 0); break;
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default: throw new UsageError(`unknown argument: ${flag}`);
+    }
+  }
+  if (!out) throw new UsageError('--out DIR is required');
+  return { out, options, withTruth };
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+function main(): void {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const started = process.hrtime.bigint();
+  const corpus = generateCorpus(args.out, args.options, args.withTruth);
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  let total = 0;
+  const width = Math.max(...corpus.files.map((f) => f.path.length));
+  for (const f of corpus.files) {
+    total += f.bytes;
+    console.log(`${f.path.padEnd(width)}  ${f.role.padEnd(8)}  ${String(f.bytes).padStart(12)} bytes  (${formatBytes(f.bytes)})`);
+  }
+  console.log(`total ${total} bytes (${formatBytes(total)}) in ${corpus.files.length} files`);
+  console.log(`messages ${corpus.messages}${corpus.truth ? ' (truth.json written)' : ''}, ${(total / Math.max(1, corpus.messages)).toFixed(0)} bytes per message`);
+  console.log(`elapsed ${elapsed.toFixed(2)} s`);
+}
+
+main();
