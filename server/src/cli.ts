@@ -24,7 +24,8 @@ export function computeStats(snap: Snapshot): Stats {
   const outcomes: Record<string, number> = {};
   for (const o of OUTCOMES) outcomes[o] = 0;
   let ambiguousMessages = 0;
-  for (const m of snap.messages) {
+  for (let i = 0; i < snap.messageCount; i++) {
+    const m = snap.message(i);
     outcomes[m.outcome]++;
     if (m.ambiguous) ambiguousMessages++;
   }
@@ -35,7 +36,7 @@ export function computeStats(snap: Snapshot): Stats {
   const off = snap.correlation.utcOffset;
   return {
     files: snap.files.map((f) => ({ path: f.path, format: f.format, port: f.port, lines: f.parsed.lineCount, bytes: f.parsed.byteLength, unparsed: f.parsed.problems.count })),
-    messages: snap.messages.length,
+    messages: snap.messageCount,
     outcomes,
     verdicts,
     ambiguousLinks: snap.correlation.ambiguousLinks,

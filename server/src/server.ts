@@ -17,6 +17,8 @@ import { workspaceSymbols } from './features/workspaceSymbol';
 import { inlayHints } from './features/inlayHint';
 import { fileDiagnostics } from './features/diagnostics';
 import { pathToUri } from './features/locations';
+import { hover } from './features/hover';
+import { listMessages, MESSAGES_REQUEST } from './features/messages';
 import { Settings, readSettings, includeFilter, DEFAULT_SETTINGS } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -53,6 +55,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
       referencesProvider: true,
       definitionProvider: true,
       documentHighlightProvider: true,
@@ -111,6 +114,8 @@ documents.onDidClose((e) => {
 });
 connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, uriToPath));
 
+connection.onHover((params) => hover(index.snapshot(), reader, params));
+connection.onRequest(MESSAGES_REQUEST, (params: unknown) => listMessages(index.snapshot(), reader, params));
 connection.onReferences((params) => references(index.snapshot(), reader, params));
 connection.onDefinition((params) => definition(index.snapshot(), reader, params));
 connection.onDocumentHighlight((params) => documentHighlight(index.snapshot(), reader, params));

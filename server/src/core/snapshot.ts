@@ -31,8 +31,13 @@ export class Snapshot {
     }
   }
 
-  get messages(): readonly Message[] {
-    return this.correlation.messages;
+  get messageCount(): number {
+    return this.correlation.messages.length;
+  }
+
+  /** The i-th message in time order. */
+  message(i: number): Message {
+    return this.correlation.messages[i];
   }
 
   file(path: string): IndexedFile | undefined {
@@ -48,7 +53,7 @@ export class Snapshot {
     if (!f) return undefined;
     const owners = this.correlation.lineOwner.get(f.id);
     const idx = owners && line >= 0 && line < owners.length ? owners[line] : -1;
-    return idx >= 0 ? this.correlation.messages[idx] : undefined;
+    return idx >= 0 ? this.message(idx) : undefined;
   }
 
   /** Every line of the message in all logs, in file order. */

@@ -20,7 +20,7 @@ export function definition(snap: Snapshot, reader: LineReader, params: Definitio
     out.push(blockLocation(reader, part.file, part.first, part.last));
   }
   for (const other of [...m.bounces, ...(m.bounceOf !== undefined ? [m.bounceOf] : [])]) {
-    const om = snap.messages[other];
+    const om = other < snap.messageCount ? snap.message(other) : undefined;
     if (!om) continue;
     for (const part of messageParts(snap, om)) out.push(blockLocation(reader, part.file, part.first, part.last));
   }

@@ -29,7 +29,7 @@ export function documentSymbols(snap: Snapshot, reader: LineReader, params: Docu
   const lines = reader.range(file, 0, file.parsed.lineCount);
   const out: DocumentSymbol[] = [];
   for (const idx of order) {
-    const m = snap.messages[idx];
+    const m = snap.message(idx);
     const title = messageTitle(m);
     const parts = messageParts(snap, m).filter((p) => p.file.id === file.id);
     parts.forEach((part, k) => {

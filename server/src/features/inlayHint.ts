@@ -24,7 +24,7 @@ export function inlayHints(snap: Snapshot, reader: LineReader, params: InlayHint
   for (let l = from; l <= to; l++) {
     const idx = owners[l];
     if (idx < 0 || (l > 0 && owners[l - 1] === idx)) continue;
-    const m = snap.messages[idx];
+    const m = snap.message(idx);
     const parts = messageParts(snap, m);
     const here = parts.find((p) => p.file.id === file.id && p.first === l);
     if (!here || parts.filter((p) => p.file.id === file.id)[0] !== here) continue;

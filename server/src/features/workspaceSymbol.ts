@@ -23,7 +23,8 @@ const keyCache = new WeakMap<Snapshot, string[]>();
 export function messageKeys(snap: Snapshot): string[] {
   let keys = keyCache.get(snap);
   if (!keys) {
-    keys = snap.messages.map(searchKeys);
+    keys = [];
+    for (let i = 0; i < snap.messageCount; i++) keys.push(searchKeys(snap.message(i)));
     keyCache.set(snap, keys);
   }
   return keys;
@@ -37,7 +38,7 @@ export function workspaceSymbols(snap: Snapshot, reader: LineReader, params: Wor
   const out: SymbolInformation[] = [];
   for (let i = 0; i < keys.length && out.length < MAX_RESULTS; i++) {
     if (!keys[i].includes(q)) continue;
-    const m = snap.messages[i];
+    const m = snap.message(i);
     const first = snap.linesOf(m)[0];
     if (!first) continue;
     out.push({ name: messageTitle(m), kind: SymbolKind.Event, location: lineLocation(reader, first), containerName: first.file.path.replace(/^.*[\\/]/, '') });
