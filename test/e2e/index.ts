@@ -6,6 +6,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 60000, color: false, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'e2e', mocha);
   require('./extension.e2e');
+  require('./features.e2e');
+  require('./timeline.e2e');
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       // The plain closing line CI reads.

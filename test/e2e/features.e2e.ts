@@ -1,0 +1,1 @@
+// End-to-end tests of hovers, peek and the outline (issue: language features).
