@@ -24,13 +24,16 @@ export function computeStats(snap: Snapshot): Stats {
   const outcomes: Record<string, number> = {};
   for (const o of OUTCOMES) outcomes[o] = 0;
   let ambiguousMessages = 0;
-  for (let i = 0; i < snap.messageCount; i++) {
-    const m = snap.message(i);
-    outcomes[m.outcome]++;
-    if (m.ambiguous) ambiguousMessages++;
+  for (const row of snap.correlation.rows) {
+    outcomes[row.outcome]++;
+    if (row.ambiguous) ambiguousMessages++;
   }
   const verdicts: Record<string, number> = {};
-  for (const f of snap.files) for (const r of f.parsed.spamdyke) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
+  for (let i = 0; i < snap.correlation.records.file.length; i++) {
+    const sd = snap.correlation.files[snap.correlation.records.file[i]].parsed.spamdyke!;
+    const v = snap.correlation.strings.get(sd.verdict[snap.correlation.records.row[i]]);
+    verdicts[v] = (verdicts[v] ?? 0) + 1;
+  }
   const unparsedSamples: Stats['unparsedSamples'] = [];
   for (const f of snap.files) for (const s of f.parsed.problems.samples.slice(0, 3)) unparsedSamples.push({ path: f.path, line: s.line + 1, reason: s.reason });
   const off = snap.correlation.utcOffset;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as path from 'path';
 import { LogIndex, findLogFiles } from '../../server/src/core/logIndex';
 import { parseLogText } from '../../server/src/core/readLog';
-import { correlate } from '../../server/src/core/correlate';
+import { correlate, materialize } from '../../server/src/core/correlate';
+import { Interner } from '../../server/src/core/columns';
 
 const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
 
@@ -28,22 +29,25 @@ test('the FORMATS.md examples correlate into two messages', async () => {
   assert.equal(snap.correlation.utcOffset?.seconds, 7200);
 });
 
-function files(smtp: string, delivery: string, spamdyke: string) {
-  return [
-    { id: 1, path: 'smtp', parsed: parseLogText(smtp, 'smtp', 1) },
-    { id: 2, path: 'delivery', parsed: parseLogText(delivery, 'delivery', 2) },
-    { id: 3, path: 'spamdyke', parsed: parseLogText(spamdyke, 'spamdyke', 3) },
-  ];
+/** Correlates three logs given as text (one folder) and returns the messages built from them. */
+function run(smtp: string, delivery: string, spamdyke: string) {
+  const strings = new Interner();
+  const c = correlate([
+    { id: 1, path: '/logs/smtp', parsed: parseLogText(smtp, 'smtp', strings) },
+    { id: 2, path: '/logs/delivery', parsed: parseLogText(delivery, 'delivery', strings) },
+    { id: 3, path: '/logs/spamdyke', parsed: parseLogText(spamdyke, 'spamdyke', strings) },
+  ], strings);
+  return { ...c, messages: c.rows.map((_, i) => materialize(c, i)) };
 }
 
 test('spamdyke year is inferred across a December to January turn', () => {
-  const c = correlate(files(
+  const c = run(
     '2021-12-31 23:59:59, from, a@example.net\n2021-12-31 23:59:59, resp, 250 ok\n2021-12-31 23:59:59, to, <b@example.com>\n2021-12-31 23:59:59, resp, 554 no\n\n'
     + '2022-01-01 00:00:01, from, a@example.net\n2022-01-01 00:00:01, resp, 250 ok\n2022-01-01 00:00:01, to, <b@example.com>\n2022-01-01 00:00:01, resp, 554 no\n',
     '',
     'Dec 31 23:59:59 mx spamdyke[1]: DENIED_RBL_MATCH from: a@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n'
     + 'Jan  1 00:00:01 mx spamdyke[2]: DENIED_RBL_MATCH from: a@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n',
-  ));
+  );
   assert.equal(c.messages.length, 2);
   assert.equal(c.messages[0].spamdyke[0].line, 0);
   assert.equal(c.messages[1].spamdyke[0].line, 1);
@@ -53,7 +57,7 @@ test('spamdyke year is inferred across a December to January turn', () => {
 test('two equal candidates in one second: both linked in order, marked ambiguous', () => {
   const group = (t: string) => `${t}, from, news@example.net\n${t}, resp, 250 ok\n${t}, to, <b@example.com>\n${t}, resp, 421 graylisted\n\n`;
   const sd = (pid: number) => `Mar  9 10:00:00 mx spamdyke[${pid}]: DENIED_GRAYLISTED from: news@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n`;
-  const c = correlate(files(group('2021-03-09 10:00:00') + group('2021-03-09 10:00:00'), '', sd(1) + sd(2)));
+  const c = run(group('2021-03-09 10:00:00') + group('2021-03-09 10:00:00'), '', sd(1) + sd(2));
   assert.equal(c.messages.length, 2);
   assert.ok(c.messages.every((m) => m.spamdyke.length === 1 && m.smtp));
   assert.ok(c.messages.some((m) => m.ambiguous?.length));
@@ -66,7 +70,7 @@ test('deferred delivery: retries in a later group are joined by id, and by recip
     const delivery = '2021-03-09 10:00:01, init, <a@example.net>\n2021-03-09 10:00:01, try, 500, local, b@example.com\n2021-03-09 10:00:01, result, 500, deferral, Recipient\'s_mailbox_is_full/\n\n'
       + '2021-03-09 10:00:30, init, <c@example.net>\n2021-03-09 10:00:30, try, 600, local, d@example.com\n2021-03-09 10:00:30, result, 600, success, did_0+0+1/\n\n'
       + `2021-03-09 10:20:01, try, ${retryId}, local, b@example.com\n2021-03-09 10:20:01, result, ${retryId}, success, did_0+0+1/\n`;
-    const c = correlate(files(smtp, delivery, ''));
+    const c = run(smtp, delivery, '');
     const m = c.messages.find((x) => x.smtp)!;
     assert.equal(m.delivery.length, 2, `retry id ${retryId}`);
     assert.equal(m.outcome, 'deferred-delivered');
@@ -78,7 +82,7 @@ test('deferred delivery: retries in a later group are joined by id, and by recip
 test('a failed delivery is linked to its bounce', () => {
   const delivery = '2021-03-09 10:00:01, init, <me@example.com>\n2021-03-09 10:00:01, try, 500, remote, x@elsewhere.example.net\n2021-03-09 10:00:02, result, 500, failure, 192.0.2.9_does_not_like_recipient./Remote_host_said:_550_5.1.1_unknown/Giving_up_on_192.0.2.9./\n\n'
     + '2021-03-09 10:00:03, init, <>\n2021-03-09 10:00:03, try, 501, local, me@example.com\n2021-03-09 10:00:03, result, 501, success, did_0+0+1/\n';
-  const c = correlate(files('', delivery, ''));
+  const c = run('', delivery, '');
   assert.equal(c.messages.length, 2);
   assert.equal(c.messages[0].outcome, 'failed');
   assert.deepEqual(c.messages[0].bounces, [1]);
@@ -87,7 +91,7 @@ test('a failed delivery is linked to its bounce', () => {
 
 test('unknown lines inside a transaction stay out of the message', () => {
   const smtp = '2021-03-09 10:00:00, from, a@example.net\n<garbage>\n2021-03-09 10:00:00, resp, 250 ok\n';
-  const c = correlate(files(smtp, '', ''));
+  const c = run(smtp, '', '');
   assert.equal(c.lineOwner.get(1)![1], -1);
   assert.equal(c.lineOwner.get(1)![2], 0);
 });

@@ -3,6 +3,7 @@
 // file changed, and only that file is parsed again.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Interner } from './columns';
 import { LogFormat } from './entry';
 import { correlate, CorrelationOptions } from './correlate';
 import { detectFormat, portFromFileName } from './detect';
@@ -22,6 +23,7 @@ export class LogIndex {
   private nextId = 1;
   private version = 0;
   private current: Snapshot | undefined;
+  private readonly strings = new Interner();
 
   constructor(private options: IndexOptions = {}) {}
 
@@ -42,7 +44,7 @@ export class LogIndex {
 
   async indexFileAs(filePath: string, format: LogFormat, read: ReadOptions = {}): Promise<IndexedFile> {
     const id = this.nextId++;
-    const parsed = await readLogFile(filePath, format, id, read);
+    const parsed = await readLogFile(filePath, format, this.strings, read);
     const file: IndexedFile = { id, path: filePath, format, port: format === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source: 'disk' };
     this.disk.set(filePath, file);
     this.changed();
@@ -57,7 +59,7 @@ export class LogIndex {
       return undefined;
     }
     const id = this.nextId++;
-    const parsed = parseLogText(text, fmt, id);
+    const parsed = parseLogText(text, fmt, this.strings);
     const file: IndexedFile = { id, path: filePath, format: fmt, port: fmt === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source: 'editor' };
     this.editor.set(filePath, file);
     this.changed();
@@ -94,7 +96,7 @@ export class LogIndex {
       for (const [p, f] of this.disk) files.push(this.editor.get(p) ?? f);
       for (const [p, f] of this.editor) if (!this.disk.has(p)) files.push(f);
       files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const correlation = correlate(files, this.options);
+      const correlation = correlate(files, this.strings, this.options);
       this.current = new Snapshot(this.version, files, correlation);
     }
     return this.current;

@@ -86,17 +86,79 @@ export interface FileProblems {
   samples: Array<{ line: number; reason: string }>;
 }
 
+/** SMTP transactions of one file, one row each; recipients in their own rows. */
+export interface SmtpTable {
+  count: number;
+  firstLine: Uint32Array;
+  lastLine: Uint32Array;
+  start: Float64Array;
+  end: Float64Array;
+  /** Interned sender; -1 when the transaction has no `from`. */
+  sender: Int32Array;
+  queueLine: Int32Array;
+  queueTime: Float64Array;
+  epoch: Float64Array;
+  qp: Float64Array;
+  lastCode: Uint16Array;
+  lastReplyLine: Int32Array;
+  rcptStart: Uint32Array;
+  rcptCount: Uint32Array;
+  rcptAddress: Int32Array;
+  rcptLine: Uint32Array;
+  rcptTime: Float64Array;
+  rcptReplyLine: Int32Array;
+  rcptReplyCode: Uint16Array;
+}
+
+export const OUTCOME_CODE = { none: 0, success: 1, deferral: 2, failure: 3 } as const;
+export const OUTCOME_OF_CODE: Array<DeliveryOutcome | undefined> = [undefined, 'success', 'deferral', 'failure'];
+
+export interface DeliveryTable {
+  count: number;
+  firstLine: Uint32Array;
+  lastLine: Uint32Array;
+  initLine: Int32Array;
+  sender: Int32Array;
+  time: Float64Array;
+  attStart: Uint32Array;
+  attCount: Uint32Array;
+  attId: Float64Array;
+  /** 1 local, 2 remote, 0 other. */
+  attChannel: Uint8Array;
+  attRecipient: Int32Array;
+  attTryLine: Uint32Array;
+  attTryTime: Float64Array;
+  attResultLine: Int32Array;
+  attResultTime: Float64Array;
+  attOutcome: Uint8Array;
+}
+
+export interface SpamdykeTable {
+  count: number;
+  line: Uint32Array;
+  verdict: Int32Array;
+  sender: Int32Array;
+  recipient: Int32Array;
+  hasEnvelope: Uint8Array;
+  ip: Int32Array;
+  month: Uint8Array;
+  day: Uint8Array;
+  secondsOfDay: Uint32Array;
+  qp: Float64Array;
+  epoch: Float64Array;
+}
+
 export interface ParsedLogFile {
   format: LogFormat;
   lineCount: number;
   byteLength: number;
   /** Byte offset of each line start; length lineCount + 1 (the last is the file length). */
-  lineOffsets: Float64Array;
+  lineOffsets: Float64Array | Uint32Array;
   lineKinds: Uint8Array;
-  /** Local seconds of each line's first entry; NaN where none (and for spamdyke until correlation). */
-  lineTimes: Float64Array;
+  /** Local seconds of each line's first entry; 0 where none (spamdyke: see the correlation). */
+  lineTimes: Uint32Array;
   problems: FileProblems;
-  smtp: SmtpTransaction[];
-  delivery: DeliveryGroup[];
-  spamdyke: SpamdykeRecord[];
+  smtp?: SmtpTable;
+  delivery?: DeliveryTable;
+  spamdyke?: SpamdykeTable;
 }

@@ -1,5 +1,5 @@
 import { LogFormat } from './entry';
-import { Correlation, Message, messageLines } from './correlate';
+import { Correlation, materialize, Message, messageLines, UtcOffset } from './correlate';
 import { LineKind, ParsedLogFile } from './model';
 
 export interface IndexedFile {
@@ -32,12 +32,28 @@ export class Snapshot {
   }
 
   get messageCount(): number {
-    return this.correlation.messages.length;
+    return this.correlation.rows.length;
   }
 
-  /** The i-th message in time order. */
+  /** The i-th message in time order (built on demand from the tables). */
   message(i: number): Message {
-    return this.correlation.messages[i];
+    return materialize(this.correlation, i);
+  }
+
+  /** Outcome of the i-th message without building it. */
+  outcomeOf(i: number): Message['outcome'] {
+    return this.correlation.rows[i].outcome;
+  }
+
+  get utcOffset(): UtcOffset | undefined {
+    return this.correlation.utcOffset;
+  }
+
+  messageIndexAt(path: string, line: number): number {
+    const f = this.byPath.get(path);
+    if (!f) return -1;
+    const owners = this.correlation.lineOwner.get(f.id);
+    return owners && line >= 0 && line < owners.length ? owners[line] : -1;
   }
 
   file(path: string): IndexedFile | undefined {
@@ -49,22 +65,19 @@ export class Snapshot {
   }
 
   messageAt(path: string, line: number): Message | undefined {
-    const f = this.byPath.get(path);
-    if (!f) return undefined;
-    const owners = this.correlation.lineOwner.get(f.id);
-    const idx = owners && line >= 0 && line < owners.length ? owners[line] : -1;
+    const idx = this.messageIndexAt(path, line);
     return idx >= 0 ? this.message(idx) : undefined;
   }
 
   /** Every line of the message in all logs, in file order. */
   linesOf(m: Message): LineRef[] {
-    return messageLines(m, this.files).map(([id, line]) => ({ file: this.byId.get(id)!, line }));
+    return messageLines(this.correlation, m.index).map(([id, line]) => ({ file: this.byId.get(id)!, line }));
   }
 
   /** Local seconds of a line (spamdyke lines with their inferred year); NaN if it has none. */
   lineTime(file: IndexedFile, line: number): number {
-    if (file.format === 'spamdyke') return this.correlation.spamdykeTimes.get(file.id)?.[line] ?? NaN;
-    return file.parsed.lineTimes[line];
+    const t = file.format === 'spamdyke' ? this.correlation.spamdykeTimes.get(file.id)?.[line] : file.parsed.lineTimes[line];
+    return t ? t : NaN;
   }
 
   lineKind(file: IndexedFile, line: number): LineKind {

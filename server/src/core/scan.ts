@@ -1,0 +1,404 @@
+// The indexing parser: scans the bytes of a log line by line and reports its entries to the
+// table builders, decoding only the few values correlation needs (addresses, verdicts, IPs).
+// Lines of the usual shape take the byte path; anything else (entries run together, junk
+// before an entry, damaged lines) goes through the full parser, so both agree by construction
+// on the unusual and by test on the usual.
+import { Column, f64, Interner, u32, u8 } from './columns';
+import { Entry, LogFormat, fieldOf, normalizeAddress } from './entry';
+import { parseLine } from './fileParser';
+import { FileProblems, LineKind, OUTCOME_CODE, ParsedLogFile } from './model';
+import { DeliveryBuilder, SmtpBuilder, SpamdykeBuilder } from './tables';
+import { daysFromCivil } from './time';
+
+const MAX_PROBLEM_SAMPLES = 20;
+const SP = 32, TAB = 9, CR = 13, COMMA = 44, COLON = 58, DASH = 45, LT = 60, GT = 62, AT = 64;
+const MONTH_CODES = new Map<number, number>();
+['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].forEach((m, i) => {
+  MONTH_CODES.set((m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), i + 1);
+});
+const SMTP_KIND_LINE: Record<string, LineKind> = {
+  from: LineKind.SmtpFrom, to: LineKind.SmtpTo, resp: LineKind.SmtpResp, check: LineKind.SmtpCheck, size: LineKind.SmtpSize,
+};
+const DELIVERY_KIND_LINE: Record<string, LineKind> = { init: LineKind.DeliveryInit, try: LineKind.DeliveryTry, result: LineKind.DeliveryResult };
+const SPAMDYKE_LABELS = [' from: ', ' to: ', ' origin_ip: ', ' origin_rdns: ', ' auth: ', ' encryption: ', ' reason: '].map((l) => Buffer.from(l));
+const QP_REASON = /^250_ok_(\d+)_qp_(\d+)$/;
+
+function isDigit(b: number): boolean {
+  return b >= 48 && b <= 57;
+}
+
+function d2(buf: Buffer, p: number): number {
+  const a = buf[p] - 48, b = buf[p + 1] - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Parses the digits [s, e) as a number; NaN if any is not a digit or there are none. */
+function digits(buf: Buffer, s: number, e: number): number {
+  if (s >= e || e - s > 15) return NaN;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i] - 48;
+    if (c < 0 || c > 9) return NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** First index of needle in buf[from, end), or -1. Needles are Buffers or bytes: a string needle would be encoded on every call. */
+function indexOfIn(buf: Buffer, needle: Buffer | number, from: number, end: number): number {
+  if (from >= end) return -1;
+  const i = buf.indexOf(needle, from);
+  return i >= 0 && i < end ? i : -1;
+}
+
+const COMMA_SPACE = Buffer.from(', ');
+const QP_WORD = Buffer.from(' qp ');
+const SPAMDYKE_PROGRAM = Buffer.from(' spamdyke[');
+const PID_CLOSE = Buffer.from(']: ');
+
+export class LogScanner {
+  private readonly offsets: Column<Float64Array>;
+  private readonly kinds: Column<Uint8Array>;
+  private readonly times: Column<Uint32Array>;
+  private lineNo = 0;
+  private readonly problems: FileProblems = { count: 0, samples: [] };
+  private readonly smtp = new SmtpBuilder();
+  private readonly delivery = new DeliveryBuilder();
+  private readonly spamdyke = new SpamdykeBuilder();
+  private lastDate = -1;
+  private lastDays = 0;
+  private readonly labelAt = new Int32Array(7);
+
+  constructor(readonly format: LogFormat, private readonly strings: Interner, expectedBytes = 0) {
+    const lines = Math.ceil(expectedBytes / 60) + 16;
+    this.offsets = f64(lines + 1);
+    this.kinds = u8(lines);
+    this.times = u32(lines);
+  }
+
+  /** Scans the complete lines of buf[start, end) (end just after a '\n', or the file's end). */
+  scan(buf: Buffer, start: number, end: number, baseOffset: number): void {
+    let pos = start;
+    while (pos < end) {
+      let nl = buf.indexOf(10, pos);
+      if (nl < 0 || nl >= end) nl = end;
+      let le = nl;
+      if (le > pos && buf[le - 1] === CR) le--;
+      let ls = pos;
+      if (baseOffset + pos === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) ls = 3;
+      this.offsets.push(baseOffset + pos);
+      this.line(buf, ls, le);
+      pos = nl + 1;
+    }
+  }
+
+  finish(byteLength: number): ParsedLogFile {
+    this.offsets.push(byteLength);
+    const offsets = this.offsets.finish();
+    return {
+      format: this.format,
+      lineCount: this.lineNo,
+      byteLength,
+      lineOffsets: byteLength < 0xffffffff ? Uint32Array.from(offsets) : offsets,
+      lineKinds: this.kinds.finish(),
+      lineTimes: this.times.finish(),
+      problems: this.problems,
+      smtp: this.format === 'smtp' ? this.smtp.finish() : undefined,
+      delivery: this.format === 'delivery' ? this.delivery.finish() : undefined,
+      spamdyke: this.format === 'spamdyke' ? this.spamdyke.finish() : undefined,
+    };
+  }
+
+  private line(buf: Buffer, ls: number, le: number): void {
+    const lineNo = this.lineNo++;
+    let p = ls;
+    while (p < le && (buf[p] === SP || buf[p] === TAB)) p++;
+    while (le > p && (buf[le - 1] === SP || buf[le - 1] === TAB)) le--;
+    if (p === le) {
+      this.kinds.push(LineKind.Blank);
+      this.times.push(0);
+      this.endGroup();
+      return;
+    }
+    const fast = this.format === 'spamdyke' ? this.spamdykeFast(buf, p, le, lineNo) : this.isoFast(buf, p, le, lineNo);
+    if (!fast) this.slowPath(buf.toString('utf8', ls, le), lineNo);
+  }
+
+  private endGroup(): void {
+    this.smtp.endGroup();
+    this.delivery.endGroup();
+  }
+
+  private problem(lineNo: number, reason: string): void {
+    this.problems.count++;
+    if (this.problems.samples.length < MAX_PROBLEM_SAMPLES) this.problems.samples.push({ line: lineNo, reason });
+  }
+
+  private isoTime(buf: Buffer, p: number): number {
+    if (buf[p + 4] !== DASH || buf[p + 7] !== DASH || buf[p + 10] !== SP || buf[p + 13] !== COLON || buf[p + 16] !== COLON) return -1;
+    const date = d2(buf, p) * 1000000 + d2(buf, p + 2) * 10000 + d2(buf, p + 5) * 100 + d2(buf, p + 8);
+    const h = d2(buf, p + 11), m = d2(buf, p + 14), s = d2(buf, p + 17);
+    if (date < 0 || h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 60) return -1;
+    if (date !== this.lastDate) {
+      const y = Math.floor(date / 10000), mo = Math.floor(date / 100) % 100, d = date % 100;
+      if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
+      this.lastDate = date;
+      this.lastDays = daysFromCivil(y, mo, d);
+    }
+    return this.lastDays * 86400 + h * 3600 + m * 60 + s;
+  }
+
+  /** True if another `YYYY-MM-DD HH:MM:SS, ` entry starts after `from` (entries run together). */
+  private hasSecondEntry(buf: Buffer, from: number, le: number): boolean {
+    for (let i = indexOfIn(buf, COLON, from, le); i >= 0; i = indexOfIn(buf, COLON, i + 1, le)) {
+      if (i + 6 < le + 1 && buf[i + 3] === COLON && buf[i + 6] === COMMA && buf[i - 6] === DASH && (buf[i - 14] === SP || buf[i - 14] === TAB)) return true;
+    }
+    return false;
+  }
+
+  private address(buf: Buffer, s: number, e: number): number {
+    let ascii = true;
+    for (let i = s; i < e; i++) if (buf[i] >= 0x80) { ascii = false; break; }
+    const raw = buf.toString(ascii ? 'latin1' : 'utf8', s, e);
+    return this.strings.id(normalizeAddress(raw));
+  }
+
+  /** `<...>` with nothing but an address inside, as [s, e); returns the inner start or -1. */
+  private bracketed(buf: Buffer, s: number, e: number): number {
+    if (buf[s] !== LT || buf[e - 1] !== GT || e - s < 2) return -1;
+    for (let i = s + 1; i < e - 1; i++) {
+      const b = buf[i];
+      if (b === LT || b === GT || b === SP || b === TAB) return -1;
+    }
+    return s + 1;
+  }
+
+  private isoFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
+    if (e - p < 23 || buf[p + 19] !== COMMA || buf[p + 20] !== SP) return false;
+    const time = this.isoTime(buf, p);
+    if (time < 0 || this.hasSecondEntry(buf, p + 21, e)) return false;
+    const k = p + 21;
+    return this.format === 'smtp' ? this.smtpEntry(buf, k, e, lineNo, time) : this.deliveryEntry(buf, k, e, lineNo, time);
+  }
+
+  private kindIs(buf: Buffer, k: number, e: number, word: string): boolean {
+    const n = word.length;
+    if (k + n + 2 > e || buf[k + n] !== COMMA || buf[k + n + 1] !== SP) return false;
+    for (let i = 0; i < n; i++) if (buf[k + i] !== word.charCodeAt(i)) return false;
+    return true;
+  }
+
+  private accept(lineNo: number, kind: LineKind, time: number): true {
+    this.kinds.push(kind);
+    this.times.push(time);
+    return true;
+  }
+
+  private smtpEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
+    if (this.kindIs(buf, k, e, 'from')) {
+      const d = k + 6;
+      let inner = this.bracketed(buf, d, e);
+      let ie = e - 1;
+      if (inner < 0) {
+        inner = d;
+        ie = e;
+      }
+      let at = inner === ie;
+      for (let i = inner; i < ie; i++) {
+        if (buf[i] === SP || buf[i] === TAB) return false;
+        if (buf[i] === AT) at = true;
+      }
+      if (!at) return false;
+      this.smtp.from(lineNo, time, this.address(buf, inner, ie));
+      return this.accept(lineNo, LineKind.SmtpFrom, time);
+    }
+    if (this.kindIs(buf, k, e, 'to')) {
+      const inner = this.bracketed(buf, k + 4, e);
+      if (inner < 0) return false;
+      this.smtp.to(lineNo, time, this.address(buf, inner, e - 1));
+      return this.accept(lineNo, LineKind.SmtpTo, time);
+    }
+    if (this.kindIs(buf, k, e, 'resp')) {
+      const d = k + 6;
+      const code = digits(buf, d, d + 3);
+      if (Number.isNaN(code) || d + 3 > e) return false;
+      let epoch = NaN, qp = NaN;
+      // `250 ok EPOCH qp PID`: the queue reply; a cut one goes to the full parser.
+      if (code === 250 && buf[d + 3] === SP && buf[d + 4] === 111 && buf[d + 5] === 107 && buf[d + 6] === SP && isDigit(buf[d + 7])) {
+        const q = indexOfIn(buf, QP_WORD, d + 7, e);
+        if (q < 0) return false;
+        epoch = digits(buf, d + 7, q);
+        qp = digits(buf, q + 4, e);
+        if (Number.isNaN(epoch) || Number.isNaN(qp)) return false;
+      }
+      this.smtp.resp(lineNo, time, code, epoch, qp);
+      return this.accept(lineNo, LineKind.SmtpResp, time);
+    }
+    if (this.kindIs(buf, k, e, 'check')) {
+      const d = k + 7;
+      const c1 = indexOfIn(buf, COMMA_SPACE, d, e);
+      if (c1 < 0) return false;
+      const c2 = indexOfIn(buf, COMMA_SPACE, c1 + 2, e);
+      if (c2 < 0) return false;
+      const colon = indexOfIn(buf, COLON, c1 + 2, c2);
+      if (colon <= c1 + 2) return false;
+      this.smtp.other(lineNo, time);
+      return this.accept(lineNo, LineKind.SmtpCheck, time);
+    }
+    if (this.kindIs(buf, k, e, 'size')) {
+      if (Number.isNaN(digits(buf, k + 6, e))) return false;
+      this.smtp.size(lineNo, time);
+      return this.accept(lineNo, LineKind.SmtpSize, time);
+    }
+    return false;
+  }
+
+  private deliveryEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
+    if (this.kindIs(buf, k, e, 'init')) {
+      const inner = this.bracketed(buf, k + 6, e);
+      if (inner < 0) return false;
+      this.delivery.init(lineNo, time, this.address(buf, inner, e - 1));
+      return this.accept(lineNo, LineKind.DeliveryInit, time);
+    }
+    const isTry = this.kindIs(buf, k, e, 'try');
+    if (isTry || this.kindIs(buf, k, e, 'result')) {
+      const d = k + (isTry ? 5 : 8);
+      const c1 = indexOfIn(buf, COMMA_SPACE, d, e);
+      if (c1 < 0) return false;
+      const id = digits(buf, d, c1);
+      const c2 = indexOfIn(buf, COMMA_SPACE, c1 + 2, e);
+      if (Number.isNaN(id) || c2 < 0 || c2 + 2 >= e) return false;
+      const word = buf.toString('latin1', c1 + 2, c2);
+      if (isTry) {
+        const channel = word === 'local' ? 1 : word === 'remote' ? 2 : 0;
+        if (!channel) return false;
+        let s = c2 + 2, ae = e;
+        while (s < ae && buf[s] === SP) s++;
+        if (buf[s] === LT && buf[ae - 1] === GT) { s++; ae--; }
+        if (ae <= s) return false;
+        this.delivery.try(lineNo, time, id, channel, this.address(buf, s, ae));
+        return this.accept(lineNo, LineKind.DeliveryTry, time);
+      }
+      const outcome = word === 'success' ? OUTCOME_CODE.success : word === 'deferral' ? OUTCOME_CODE.deferral : word === 'failure' ? OUTCOME_CODE.failure : 0;
+      if (!outcome) return false;
+      this.delivery.result(lineNo, time, id, outcome);
+      return this.accept(lineNo, LineKind.DeliveryResult, time);
+    }
+    return false;
+  }
+
+  private spamdykeFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
+    if (e - p < 30) return false;
+    const month = MONTH_CODES.get((buf[p] << 16) | (buf[p + 1] << 8) | buf[p + 2]);
+    if (!month || buf[p + 3] !== SP || buf[p + 6] !== SP || buf[p + 9] !== COLON || buf[p + 12] !== COLON || buf[p + 15] !== SP) return false;
+    const dayValue = buf[p + 4] === SP ? (isDigit(buf[p + 5]) ? buf[p + 5] - 48 : -1) : d2(buf, p + 4);
+    const h = d2(buf, p + 7), mi = d2(buf, p + 10), s = d2(buf, p + 13);
+    if (dayValue < 1 || dayValue > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
+    const hostEnd = indexOfIn(buf, SP, p + 16, e);
+    if (hostEnd < 0) return false;
+    if (buf.compare(SPAMDYKE_PROGRAM, 0, 10, hostEnd, hostEnd + 10) !== 0) return false;
+    if (indexOfIn(buf, SPAMDYKE_PROGRAM, hostEnd + 10, e) >= 0) return false;
+    const close = indexOfIn(buf, PID_CLOSE, hostEnd + 10, e);
+    if (close < 0) return false;
+    const vs = close + 3;
+    let ve = indexOfIn(buf, SP, vs, e);
+    if (ve < 0) ve = e;
+    if (buf[ve - 1] === COLON) return false;
+    for (let i = vs; i < ve; i++) {
+      const b = buf[i];
+      if (!((b >= 65 && b <= 90) || (b >= 48 && b <= 57 && i > vs) || (b === 95 && i > vs))) return false;
+    }
+    const found = this.labelAt;
+    let at = ve;
+    for (let k = 0; k < SPAMDYKE_LABELS.length; k++) {
+      const i = indexOfIn(buf, SPAMDYKE_LABELS[k], at, e);
+      if (i < 0) return false;
+      found[k] = i;
+      at = i + SPAMDYKE_LABELS[k].length - 1;
+    }
+    const fs = found[0] + 7, fe = found[1];
+    const ts = found[1] + 5, te = found[2];
+    const is = found[2] + 12, ie = found[3];
+    const rs = found[6] + 9, re = e;
+    let epoch = NaN, qp = NaN;
+    if (buf[rs] === 50 && buf.toString('latin1', rs, rs + 7) === '250_ok_' && isDigit(buf[rs + 7])) {
+      const m = QP_REASON.exec(buf.toString('latin1', rs, re));
+      if (!m) return false;
+      epoch = Number(m[1]);
+      qp = Number(m[2]);
+    }
+    const recipient = this.address(buf, Math.min(ts, te), te);
+    const verdict = this.strings.id(buf.toString('latin1', vs, ve));
+    this.spamdyke.record(lineNo, month, dayValue, h * 3600 + mi * 60 + s, verdict, this.address(buf, Math.min(fs, fe), fe),
+      recipient, this.strings.get(recipient) !== '', this.strings.id(buf.toString('latin1', Math.min(is, ie), ie)), epoch, qp);
+    return this.accept(lineNo, LineKind.Spamdyke, 0);
+  }
+
+  /** Unusual lines: the full parser decides, and its entries feed the same builders. */
+  private slowPath(text: string, lineNo: number): void {
+    const parsed = parseLine(this.format, text);
+    if (parsed.problem) this.problem(lineNo, parsed.problem);
+    if (parsed.entries.length === 0) {
+      this.kinds.push(LineKind.Unknown);
+      this.times.push(0);
+      return;
+    }
+    const first = parsed.entries[0];
+    if (this.format === 'smtp') {
+      this.kinds.push(SMTP_KIND_LINE[first.kind] ?? LineKind.SmtpOther);
+      for (const e of parsed.entries) this.smtpFromEntry(text, e, lineNo);
+    } else if (this.format === 'delivery') {
+      this.kinds.push(DELIVERY_KIND_LINE[first.kind] ?? LineKind.DeliveryOther);
+      for (const e of parsed.entries) this.deliveryFromEntry(text, e, lineNo);
+    } else {
+      this.kinds.push(LineKind.Spamdyke);
+      parsed.entries.forEach((e, k) => this.spamdykeFromEntry(text, e, lineNo, parsed.stamps![k]));
+    }
+    this.times.push(this.format === 'spamdyke' || Number.isNaN(first.time) ? 0 : first.time);
+  }
+
+  private text(line: string, e: Entry, name: Parameters<typeof fieldOf>[1]): string | undefined {
+    const f = fieldOf(e, name);
+    return f ? line.slice(f.start, f.end) : undefined;
+  }
+
+  private smtpFromEntry(line: string, e: Entry, lineNo: number): void {
+    const addr = () => this.strings.id(normalizeAddress(this.text(line, e, 'address') ?? ''));
+    switch (e.kind) {
+      case 'from': this.smtp.from(lineNo, e.time, addr()); break;
+      case 'to': this.smtp.to(lineNo, e.time, addr()); break;
+      case 'resp': {
+        const qp = this.text(line, e, 'qp');
+        const epoch = this.text(line, e, 'epoch');
+        this.smtp.resp(lineNo, e.time, Number(this.text(line, e, 'code') ?? 0), epoch ? Number(epoch) : NaN, qp ? Number(qp) : NaN);
+        break;
+      }
+      case 'size': this.smtp.size(lineNo, e.time); break;
+      default: this.smtp.other(lineNo, e.time);
+    }
+  }
+
+  private deliveryFromEntry(line: string, e: Entry, lineNo: number): void {
+    const id = Number(this.text(line, e, 'id'));
+    if (e.kind === 'init') {
+      this.delivery.init(lineNo, e.time, this.strings.id(normalizeAddress(this.text(line, e, 'address') ?? '')));
+    } else if (e.kind === 'try') {
+      const ch = this.text(line, e, 'channel');
+      this.delivery.try(lineNo, e.time, id, ch === 'local' ? 1 : ch === 'remote' ? 2 : 0, this.strings.id(normalizeAddress(this.text(line, e, 'address') ?? '')));
+    } else if (e.kind === 'result') {
+      const o = this.text(line, e, 'outcome') as keyof typeof OUTCOME_CODE;
+      this.delivery.result(lineNo, e.time, id, OUTCOME_CODE[o] ?? 0);
+    } else {
+      this.delivery.other(lineNo, e.time);
+    }
+  }
+
+  private spamdykeFromEntry(line: string, e: Entry, lineNo: number, stamp: { month: number; day: number; secondsOfDay: number }): void {
+    const to = this.text(line, e, 'to');
+    const recipient = this.strings.id(to !== undefined ? normalizeAddress(to) : '');
+    const m = QP_REASON.exec(this.text(line, e, 'reason') ?? '');
+    this.spamdyke.record(lineNo, stamp.month, stamp.day, stamp.secondsOfDay, this.strings.id(e.kind),
+      this.strings.id(normalizeAddress(this.text(line, e, 'from') ?? '')), recipient, to !== undefined && this.strings.get(recipient) !== '',
+      this.strings.id(this.text(line, e, 'origin_ip') ?? ''), m ? Number(m[1]) : NaN, m ? Number(m[2]) : NaN);
+  }
+}

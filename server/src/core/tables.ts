@@ -1,0 +1,205 @@
+// Builders of the per-file tables. The byte scanner (fast path) and the full parser (slow path
+// for unusual lines) both report entries through these, so grouping lives in one place.
+import { Column, f64, i32, Interner, u16, u32, u8 } from './columns';
+import { DeliveryTable, OUTCOME_CODE, SmtpTable, SpamdykeTable } from './model';
+
+export class SmtpBuilder {
+  private firstLine = u32(); private lastLine = u32(); private start = f64(); private end = f64();
+  private sender = i32(); private queueLine = i32(); private queueTime = f64(); private epoch = f64(); private qp = f64();
+  private lastCode = u16(); private lastReplyLine = i32(); private rcptStart = u32(); private rcptCount = u32();
+  private rAddress = i32(); private rLine = u32(); private rTime = f64(); private rReplyLine = i32(); private rReplyCode = u16();
+  private current = -1;
+  private pendingRcpt = -1;
+
+  endGroup(): void {
+    this.current = -1;
+    this.pendingRcpt = -1;
+  }
+
+  private touch(line: number, time: number, startsNew: boolean): number {
+    if (startsNew || this.current < 0) {
+      this.pendingRcpt = -1;
+      this.current = this.firstLine.push(line);
+      this.lastLine.push(line);
+      this.start.push(time);
+      this.end.push(time);
+      this.sender.push(-1);
+      this.queueLine.push(-1);
+      this.queueTime.push(NaN);
+      this.epoch.push(NaN);
+      this.qp.push(NaN);
+      this.lastCode.push(0);
+      this.lastReplyLine.push(-1);
+      this.rcptStart.push(this.rAddress.length);
+      this.rcptCount.push(0);
+    }
+    const t = this.current;
+    this.lastLine.data[t] = line;
+    if (!Number.isNaN(time)) {
+      if (Number.isNaN(this.start.data[t])) this.start.data[t] = time;
+      this.end.data[t] = time;
+    }
+    return t;
+  }
+
+  from(line: number, time: number, sender: number): void {
+    const t = this.touch(line, time, true);
+    this.sender.data[t] = sender;
+  }
+
+  to(line: number, time: number, address: number): void {
+    const t = this.touch(line, time, false);
+    this.pendingRcpt = this.rAddress.push(address);
+    this.rLine.push(line);
+    this.rTime.push(time);
+    this.rReplyLine.push(-1);
+    this.rReplyCode.push(0);
+    this.rcptCount.data[t]++;
+  }
+
+  resp(line: number, time: number, code: number, epoch: number, qp: number): void {
+    const t = this.touch(line, time, false);
+    this.lastCode.data[t] = code;
+    this.lastReplyLine.data[t] = line;
+    const r = this.pendingRcpt;
+    if (r >= 0 && this.rReplyLine.data[r] < 0) {
+      this.rReplyLine.data[r] = line;
+      this.rReplyCode.data[r] = code;
+      this.rTime.data[r] = time;
+      this.pendingRcpt = -1;
+    }
+    if (!Number.isNaN(qp)) {
+      this.queueLine.data[t] = line;
+      this.queueTime.data[t] = time;
+      this.epoch.data[t] = epoch;
+      this.qp.data[t] = qp;
+    }
+  }
+
+  size(line: number, time: number): void {
+    this.touch(line, time, false);
+    this.pendingRcpt = -1;
+  }
+
+  other(line: number, time: number): void {
+    this.touch(line, time, false);
+  }
+
+  finish(): SmtpTable {
+    return {
+      count: this.firstLine.length,
+      firstLine: this.firstLine.finish(), lastLine: this.lastLine.finish(), start: this.start.finish(), end: this.end.finish(),
+      sender: this.sender.finish(), queueLine: this.queueLine.finish(), queueTime: this.queueTime.finish(), epoch: this.epoch.finish(),
+      qp: this.qp.finish(), lastCode: this.lastCode.finish(), lastReplyLine: this.lastReplyLine.finish(),
+      rcptStart: this.rcptStart.finish(), rcptCount: this.rcptCount.finish(),
+      rcptAddress: this.rAddress.finish(), rcptLine: this.rLine.finish(), rcptTime: this.rTime.finish(),
+      rcptReplyLine: this.rReplyLine.finish(), rcptReplyCode: this.rReplyCode.finish(),
+    };
+  }
+}
+
+export class DeliveryBuilder {
+  private firstLine = u32(); private lastLine = u32(); private initLine = i32(); private sender = i32(); private time = f64();
+  private attStart = u32(); private attCount = u32();
+  private aId = f64(); private aChannel = u8(); private aRecipient = i32(); private aTryLine = u32(); private aTryTime = f64();
+  private aResultLine = i32(); private aResultTime = f64(); private aOutcome = u8();
+  private current = -1;
+
+  endGroup(): void {
+    this.current = -1;
+  }
+
+  private touch(line: number, time: number, startsNew: boolean): number {
+    if (startsNew || this.current < 0) {
+      this.current = this.firstLine.push(line);
+      this.lastLine.push(line);
+      this.initLine.push(-1);
+      this.sender.push(-1);
+      this.time.push(time);
+      this.attStart.push(this.aId.length);
+      this.attCount.push(0);
+    }
+    const g = this.current;
+    this.lastLine.data[g] = line;
+    if (Number.isNaN(this.time.data[g])) this.time.data[g] = time;
+    return g;
+  }
+
+  init(line: number, time: number, sender: number): void {
+    const g = this.touch(line, time, true);
+    this.initLine.data[g] = line;
+    this.sender.data[g] = sender;
+  }
+
+  try(line: number, time: number, id: number, channel: number, recipient: number): void {
+    const g = this.touch(line, time, false);
+    this.aId.push(id);
+    this.aChannel.push(channel);
+    this.aRecipient.push(recipient);
+    this.aTryLine.push(line);
+    this.aTryTime.push(time);
+    this.aResultLine.push(-1);
+    this.aResultTime.push(NaN);
+    this.aOutcome.push(OUTCOME_CODE.none);
+    this.attCount.data[g]++;
+  }
+
+  result(line: number, time: number, id: number, outcome: number): void {
+    const g = this.touch(line, time, false);
+    const from = this.attStart.data[g];
+    const to = from + this.attCount.data[g];
+    for (let a = from; a < to; a++) {
+      if (this.aId.data[a] === id && this.aResultLine.data[a] < 0) {
+        this.aResultLine.data[a] = line;
+        this.aResultTime.data[a] = time;
+        this.aOutcome.data[a] = outcome;
+        return;
+      }
+    }
+  }
+
+  other(line: number, time: number): void {
+    this.touch(line, time, false);
+  }
+
+  finish(): DeliveryTable {
+    return {
+      count: this.firstLine.length,
+      firstLine: this.firstLine.finish(), lastLine: this.lastLine.finish(), initLine: this.initLine.finish(), sender: this.sender.finish(),
+      time: this.time.finish(), attStart: this.attStart.finish(), attCount: this.attCount.finish(),
+      attId: this.aId.finish(), attChannel: this.aChannel.finish(), attRecipient: this.aRecipient.finish(), attTryLine: this.aTryLine.finish(),
+      attTryTime: this.aTryTime.finish(), attResultLine: this.aResultLine.finish(), attResultTime: this.aResultTime.finish(), attOutcome: this.aOutcome.finish(),
+    };
+  }
+}
+
+export class SpamdykeBuilder {
+  private line = u32(); private verdict = i32(); private sender = i32(); private recipient = i32(); private hasEnvelope = u8();
+  private ip = i32(); private month = u8(); private day = u8(); private sod = u32(); private qp = f64(); private epoch = f64();
+
+  record(line: number, month: number, day: number, secondsOfDay: number, verdict: number, sender: number, recipient: number,
+    hasEnvelope: boolean, ip: number, epoch: number, qp: number): void {
+    this.line.push(line);
+    this.verdict.push(verdict);
+    this.sender.push(sender);
+    this.recipient.push(recipient);
+    this.hasEnvelope.push(hasEnvelope ? 1 : 0);
+    this.ip.push(ip);
+    this.month.push(month);
+    this.day.push(day);
+    this.sod.push(secondsOfDay);
+    this.qp.push(qp);
+    this.epoch.push(epoch);
+  }
+
+  finish(): SpamdykeTable {
+    return {
+      count: this.line.length,
+      line: this.line.finish(), verdict: this.verdict.finish(), sender: this.sender.finish(), recipient: this.recipient.finish(),
+      hasEnvelope: this.hasEnvelope.finish(), ip: this.ip.finish(), month: this.month.finish(), day: this.day.finish(),
+      secondsOfDay: this.sod.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(),
+    };
+  }
+}
+
+export type { Column, Interner };
