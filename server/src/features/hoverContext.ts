@@ -1,0 +1,137 @@
+// What hovers say about the surroundings of a token: its time in UTC and local time, how many
+// messages share an address or IP, and the closing line that places the hover in its message.
+import { Message } from '../core/correlate';
+import { fieldText, normalizeAddress } from '../core/entry';
+import { parseLine } from '../core/fileParser';
+import { LineKind } from '../core/model';
+import { IndexedFile, Snapshot } from '../core/snapshot';
+import { formatLocal } from '../core/time';
+import { messageTitle } from './describe';
+import { explainNullSender } from '../knowledge';
+import { escapeMarkdown, explanationBlocks, labelled, lineLink } from './hoverMarkdown';
+import { LineReader } from './lineText';
+import { messageParts } from './locations';
+
+export function formatOffset(seconds: number): string {
+  const sign = seconds < 0 ? '-' : '+';
+  const abs = Math.abs(seconds);
+  return `UTC${sign}${String(Math.floor(abs / 3600)).padStart(2, '0')}:${String(Math.floor((abs % 3600) / 60)).padStart(2, '0')}`;
+}
+
+/** How the log's UTC offset was found, e.g. "UTC+02:00, derived from 12 of 12 queue replies". */
+export function offsetWords(snap: Snapshot): string | undefined {
+  const o = snap.correlation.utcOffset;
+  if (!o) return undefined;
+  return `${formatOffset(o.seconds)}, derived from ${o.agreeing} of ${o.total} queue replies that carry UTC`;
+}
+
+/** A local log time with its UTC equivalent when the offset is known. */
+export function localTimeWords(snap: Snapshot, local: number): string {
+  if (Number.isNaN(local)) return 'no usable time';
+  const o = snap.correlation.utcOffset;
+  const shown = `${formatLocal(local)} server local time`;
+  return o ? `${shown} = ${formatLocal(local - o.seconds)} UTC (${offsetWords(snap)})` : `${shown} (UTC offset unknown: no queue reply carries UTC)`;
+}
+
+/** A Unix time (UTC) with its equivalent in the log's local time when the offset is known. */
+export function epochWords(snap: Snapshot, epoch: number): string {
+  const o = snap.correlation.utcOffset;
+  const utc = `${formatLocal(epoch)} UTC`;
+  return o ? `${utc} = ${formatLocal(epoch + o.seconds)} in the log's local time (${offsetWords(snap)})` : `${utc} (the log's UTC offset is unknown)`;
+}
+
+const addressCounts = new WeakMap<Snapshot, Map<string, number>>();
+
+/** How many messages have the address as sender or recipient. */
+export function messagesWithAddress(snap: Snapshot, address: string): number {
+  let counts = addressCounts.get(snap);
+  if (!counts) {
+    counts = new Map();
+    for (let i = 0; i < snap.messageCount; i++) {
+      const m = snap.message(i);
+      const seen = new Set([...(m.sender ? [m.sender] : []), ...m.recipients]);
+      for (const a of seen) counts.set(a, (counts.get(a) ?? 0) + 1);
+    }
+    addressCounts.set(snap, counts);
+  }
+  return counts.get(address.toLowerCase()) ?? 0;
+}
+
+const ipMessages = new WeakMap<Snapshot, Map<string, Set<number>>>();
+const SCAN_CHUNK_LINES = 5000;
+
+/** How many messages involve the IP, from spamdyke's origin_ip and chkuser's check lines. */
+export function messagesWithIp(snap: Snapshot, reader: LineReader, ip: string): number {
+  let byIp = ipMessages.get(snap);
+  if (!byIp) {
+    byIp = collectIps(snap, reader);
+    ipMessages.set(snap, byIp);
+  }
+  return byIp.get(ip)?.size ?? 0;
+}
+
+function collectIps(snap: Snapshot, reader: LineReader): Map<string, Set<number>> {
+  const byIp = new Map<string, Set<number>>();
+  const note = (ip: string, owner: number) => {
+    if (!ip) return;
+    const set = byIp.get(ip) ?? new Set<number>();
+    set.add(owner);
+    byIp.set(ip, set);
+  };
+  for (let i = 0; i < snap.messageCount; i++) for (const r of snap.message(i).spamdyke) note(r.ip, i);
+  for (const file of snap.files) if (file.format === 'smtp') collectCheckLineIps(snap, file, reader, note);
+  return byIp;
+}
+
+function collectCheckLineIps(snap: Snapshot, file: IndexedFile, reader: LineReader, note: (ip: string, owner: number) => void): void {
+  const count = file.parsed.lineCount;
+  for (let from = 0; from < count; from += SCAN_CHUNK_LINES) {
+    const to = Math.min(count, from + SCAN_CHUNK_LINES);
+    let lines: string[] | undefined;
+    for (let l = from; l < to; l++) {
+      if (snap.lineKind(file, l) !== LineKind.SmtpCheck) continue;
+      const owner = snap.messageAt(file.path, l);
+      if (!owner) continue;
+      lines ??= reader.range(file, from, to);
+      const text = lines[l - from] ?? '';
+      for (const e of parseLine('smtp', text).entries) note(fieldText(text, e, 'ip') ?? '', owner.index);
+    }
+  }
+}
+
+const MAX_LINKS = 8;
+
+/** Links to the other parts of the message (the part holding the hovered line left out). */
+export function relatedLinks(snap: Snapshot, m: Message, file: IndexedFile, line: number): string[] {
+  return messageParts(snap, m)
+    .filter((p) => !(p.file.id === file.id && line >= p.first && line <= p.last))
+    .slice(0, MAX_LINKS)
+    .map((p) => lineLink(p.file.path, p.first));
+}
+
+/** The first line of a message in any log, for a link to it. */
+export function firstLineOf(snap: Snapshot, m: Message): { file: IndexedFile; line: number } | undefined {
+  const part = messageParts(snap, m)[0];
+  return part ? { file: part.file, line: part.first } : undefined;
+}
+
+/** The closing line of every hover: which message the line belongs to and where its other lines are. */
+export function messageLine(snap: Snapshot, m: Message | undefined, file: IndexedFile, line: number): string {
+  if (!m) return `**Message:** ${escapeMarkdown('this line is not linked to any message.')}`;
+  const links = relatedLinks(snap, m, file, line);
+  const where = links.length ? ` · ${escapeMarkdown('related lines:')} ${links.join(' ')}` : ` · ${escapeMarkdown('no lines in the other logs')}`;
+  const bounce = m.bounceOf !== undefined ? ` · ${escapeMarkdown('a bounce')}` : '';
+  const ambiguous = m.ambiguous?.length ? ` · ${escapeMarkdown('⚠ some links were a guess among equal candidates')}` : '';
+  return `**Message:** ${escapeMarkdown(messageTitle(m))}${bounce}${ambiguous}${where}`;
+}
+
+/** What an envelope address is, how many messages involve it; the null sender explained. */
+export function addressBlocks(snap: Snapshot, raw: string, role: string): string[] {
+  const address = normalizeAddress(raw);
+  if (address === '' && /sender/.test(role)) return explanationBlocks(explainNullSender());
+  const n = messagesWithAddress(snap, address);
+  return [
+    labelled(`${role}:`, address || '(none)'),
+    escapeMarkdown(`${n} message${n === 1 ? ' in all logs has' : 's in all logs have'} this address as sender or recipient.`),
+  ];
+}

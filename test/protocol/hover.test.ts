@@ -1,0 +1,271 @@
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startServer, TestClient, uri } from './lspClient';
+import { generateCorpus, TruthMessage } from '../corpus/generator';
+
+const HOVER = path.resolve(__dirname, '../../../test/fixtures/hover');
+const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
+
+interface HoverResult {
+  contents: { kind: string; value: string };
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** Hovers over the n-th occurrence of `needle` on a line (the line is found by `lineMatch`). */
+async function hoverOn(client: TestClient, folder: string, file: string, lineMatch: RegExp | number, needle: string, nth = 0): Promise<{ hover: HoverResult | null; line: number; character: number }> {
+  const full = path.join(folder, file);
+  const lines = fs.readFileSync(full, 'utf8').split('\n');
+  const line = typeof lineMatch === 'number' ? lineMatch : lines.findIndex((l) => lineMatch.test(l));
+  assert.ok(line >= 0, `a line of ${file} matches ${lineMatch}`);
+  let character = -1;
+  for (let k = 0; k <= nth; k++) character = lines[line].indexOf(needle, character + 1);
+  assert.ok(character >= 0, `"${needle}" on line ${line} of ${file}`);
+  const hover = await client.request<HoverResult | null>('textDocument/hover', { textDocument: { uri: uri(full) }, position: { line, character: character + 1 } });
+  return { hover, line, character };
+}
+
+/** The markdown with escapes undone: what the reader sees, for assertions on wording. */
+function plain(h: HoverResult | null): string {
+  assert.ok(h, 'a hover');
+  assert.equal(h.contents.kind, 'markdown');
+  return h.contents.value.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
+function lastBlock(h: HoverResult): string {
+  const blocks = h.contents.value.split('\n\n');
+  return blocks[blocks.length - 1];
+}
+
+/** Targets of our own links, as `basename:line` (1-based, as the #L fragment says). */
+function linkTargets(h: HoverResult): string[] {
+  return [...h.contents.value.matchAll(/\]\((file:\/\/[^)\s]+)#L(\d+)\)/g)].map((m) => `${path.basename(decodeURIComponent(new URL(m[1]).pathname))}:${m[2]}`);
+}
+
+describe('hover on the fixture logs', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await startServer(HOVER);
+    await client.indexed();
+  });
+  after(async () => client.close());
+
+  test('554 after RCPT is a permanent refusal of the recipient', async () => {
+    const { hover, line, character } = await hoverOn(client, HOVER, 'smtp_25.log', /resp, 554/, '554');
+    const text = plain(hover);
+    assert.match(text, /permanent|for good/i);
+    assert.match(text, /RCPT/);
+    assert.deepEqual(hover!.range, { start: { line, character }, end: { line, character: character + 3 } });
+  });
+
+  test('421 is temporary and the sender retries', async () => {
+    const text = plain((await hoverOn(client, HOVER, 'smtp_25.log', /resp, 421/, '421')).hover);
+    assert.match(text, /temporar/i);
+    assert.match(text, /retr(y|ies)/i);
+  });
+
+  test('250 after the message data means the message was queued, 250 after from answers MAIL', async () => {
+    assert.match(plain((await hoverOn(client, HOVER, 'smtp_25.log', /resp, 250 ok 1615286631/, '250')).hover), /end of the message data[^]*accepted/i);
+    assert.match(plain((await hoverOn(client, HOVER, 'smtp_25.log', 11, '250')).hover), /MAIL FROM/);
+  });
+
+  test('#5.1.1 in a reply text is a bad mailbox', async () => {
+    const { hover } = await hoverOn(client, HOVER, 'smtp_25.log', /#5\.1\.1/, '5.1.1');
+    assert.match(plain(hover), /mailbox/i);
+    assert.match(plain(hover), /does not exist|unknown/i);
+  });
+
+  test('the reply text says who acts and what to do', async () => {
+    const text = plain((await hoverOn(client, HOVER, 'smtp_25.log', /resp, 554/, 'reverse DNS')).hover);
+    assert.match(text, /reverse DNS/i);
+    assert.match(text, /What to do:/);
+    assert.match(text, /Who acts:/);
+  });
+
+  test('qp explains the queue process and shows the UTC time with the derived offset', async () => {
+    const { hover } = await hoverOn(client, HOVER, 'smtp_25.log', /qp 15309/, '15309');
+    const text = plain(hover);
+    assert.match(text, /qmail-queue/);
+    // 1615286631 is 2021-03-09 10:43:51 UTC; the log says 12:43:51 local, so UTC+02:00.
+    assert.match(text, /2021-03-09 10:43:51 UTC/);
+    assert.match(text, /UTC\+02:00/);
+    assert.ok(linkTargets(hover!).includes('spamdyke.log:3'), 'links the spamdyke line with the same reply');
+  });
+
+  test('the EPOCH is shown in UTC and in local time', async () => {
+    const text = plain((await hoverOn(client, HOVER, 'smtp_25.log', /qp 15309/, '1615286631')).hover);
+    assert.match(text, /2021-03-09 10:43:51 UTC = 2021-03-09 12:43:51 in the log's local time/);
+  });
+
+  test('chkuser verdict, remote side, IP and address', async () => {
+    assert.match(plain((await hoverOn(client, HOVER, 'smtp_25.log', /accepted rcpt/, 'accepted rcpt')).hover), /recipient exists/i);
+    assert.match(plain((await hoverOn(client, HOVER, 'smtp_25.log', /accepted rcpt/, 'h:')).hover), /mail server/i);
+    // 198.51.100.25 appears with two messages: the queued one and the refused nobody@ one.
+    assert.match(plain((await hoverOn(client, HOVER, 'smtp_25.log', /accepted rcpt/, '198.51.100.25')).hover), /\b2 messages in all logs involve this IP/);
+    // recipient@example.com: the 554 refusal, the 421 graylisting and the delivered message.
+    assert.match(plain((await hoverOn(client, HOVER, 'smtp_25.log', /accepted rcpt/, 'recipient@example.com')).hover), /\b3 messages in all logs have this address/);
+  });
+
+  test('DENIED_RDNS_MISSING explains the missing reverse DNS', async () => {
+    const text = plain((await hoverOn(client, HOVER, 'spamdyke.log', /DENIED_RDNS_MISSING/, 'DENIED_RDNS_MISSING')).hover);
+    assert.match(text, /reverse DNS/i);
+    assert.match(text, /PTR/);
+  });
+
+  test('spamdyke labels and values: origin_rdns (unknown), reason with spaces and its code explained', async () => {
+    assert.match(plain((await hoverOn(client, HOVER, 'spamdyke.log', /DENIED_RDNS_MISSING/, 'origin_rdns')).hover), /no reverse DNS name/i);
+    const reason = plain((await hoverOn(client, HOVER, 'spamdyke.log', /DENIED_OTHER/, 'reason:')).hover);
+    assert.match(reason, /511 sorry, no mailbox here by that name/);
+    assert.match(reason, /mailbox/i);
+    const pid = plain((await hoverOn(client, HOVER, 'spamdyke.log', /ALLOWED/, '15280')).hover);
+    assert.match(pid, /process id/);
+    assert.match(pid, /connection/);
+  });
+
+  test('delivery: did_0+0+1 decodes the numbers; local; the init sender', async () => {
+    const did = plain((await hoverOn(client, HOVER, 'delivery.log', /did_0\+0\+1/, 'did_')).hover);
+    assert.match(did, /1 delivery program/);
+    assert.match(plain((await hoverOn(client, HOVER, 'delivery.log', /, local,/, 'local')).hover), /hosted on this server/);
+    assert.match(plain((await hoverOn(client, HOVER, 'delivery.log', /init/, 'correspondent')).hover), /Envelope sender:\*\* correspondent@elsewhere\.example\.net/);
+  });
+
+  test('the timestamp shows local time and UTC', async () => {
+    const text = plain((await hoverOn(client, HOVER, 'smtp_25.log', /qp 15309/, '2021')).hover);
+    assert.match(text, /2021-03-09 12:43:51 server local time = 2021-03-09 10:43:51 UTC/);
+    assert.match(text, /Port 25/);
+  });
+
+  test('every hover ends with the message line linking the other logs', async () => {
+    const { hover } = await hoverOn(client, HOVER, 'spamdyke.log', /ALLOWED/, 'ALLOWED');
+    const last = lastBlock(hover!);
+    assert.match(last, /^\*\*Message:\*\*/);
+    assert.match(plain(hover), /correspondent@elsewhere\.example\.net → recipient@example\.com · delivered/);
+    const targets = linkTargets({ ...hover!, contents: { kind: 'markdown', value: last } });
+    assert.deepEqual(targets.sort(), ['delivery.log:1', 'smtp_25.log:11']);
+    for (const probe of [[/resp, 554/, '554'], [/#5\.1\.1/, '5.1.1'], [/qp 15309/, 'qp']] as const) {
+      const h = (await hoverOn(client, HOVER, 'smtp_25.log', probe[0], probe[1])).hover!;
+      assert.match(lastBlock(h), /^\*\*Message:\*\*/, `message line after ${probe[1]}`);
+    }
+  });
+
+  test('an unparsed line says it is not understood and left out of correlation', async () => {
+    const { hover } = await hoverOn(client, HOVER, 'smtp_25.log', /garbage/, 'garbage');
+    const text = plain(hover);
+    assert.match(text, /not understood/);
+    assert.match(text, /left out of the correlation/);
+    assert.match(lastBlock(hover!), /not linked to any message/);
+  });
+
+  test('a blank line has no hover', async () => {
+    const h = await client.request('textDocument/hover', { textDocument: { uri: uri(path.join(HOVER, 'smtp_25.log')) }, position: { line: 4, character: 0 } });
+    assert.equal(h, null);
+  });
+});
+
+describe('hover escapes log text', () => {
+  const EVIL = '[click](command:workbench.action.terminal.new) <img src=x> **bold** http://evil.example/ abuse@example.com';
+  let dir: string;
+  let client: TestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-evil-'));
+    for (const f of fs.readdirSync(FORMATS)) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, f));
+    const smtp = fs.readFileSync(path.join(dir, 'smtp_25.log'), 'utf8').replace(/554 "Refused[^\n]*/, `554 ${EVIL}`);
+    fs.writeFileSync(path.join(dir, 'smtp_25.log'), smtp);
+    client = await startServer(dir);
+    await client.indexed();
+  });
+  after(async () => {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const needle of ['[click]', '554', 'evil', 'abuse']) {
+    test(`hovering ${needle} shows no live link, image, HTML or autolink`, async () => {
+      const { hover } = await hoverOn(client, dir, 'smtp_25.log', /resp, 554/, needle);
+      const md = hover!.contents.value;
+      const unescaped = (s: string) => [...md.matchAll(new RegExp(`(?<!\\\\)${s}`, 'g'))];
+      for (const m of unescaped('\\]\\(')) assert.ok(md.startsWith('](file://', m.index), `only our file:// links: ${md.slice(m.index - 20, m.index + 40)}`);
+      assert.equal(unescaped('<img').length, 0, '<img is escaped');
+      assert.equal(unescaped('<').length, 0, 'no raw <');
+      assert.ok(!/\]\(\s*command:/.test(md), 'no command: link target');
+      assert.ok(!md.includes('http://'), 'no raw http:// autolink');
+      assert.ok(!md.includes('abuse@example.com'), 'no raw e-mail autolink');
+      assert.ok(!md.includes('**bold**'), 'log text cannot make bold text');
+      assert.equal(unescaped('`').length, 0, 'no code spans');
+      assert.ok(linkTargets(hover!).length > 0, 'our own file:// links are there');
+      if (needle !== '554') assert.match(plain(hover), /\[click\]\(command:workbench\.action\.terminal\.new\) <img src=x>/, 'the text is shown, escaped');
+    });
+  }
+});
+
+describe('hover on a generated corpus', () => {
+  let dir: string;
+  let client: TestClient;
+  let truth: TruthMessage[];
+  let delivery: string[];
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-corpus-'));
+    const corpus = generateCorpus(path.join(dir, 'logs'), { seed: 7, messages: 400, retryLayout: 'mixed' }, true);
+    truth = corpus.truth!;
+    fs.rmSync(path.join(dir, 'logs', 'truth.json'), { force: true });
+    delivery = fs.readFileSync(path.join(dir, 'logs', 'delivery.log'), 'utf8').split('\n');
+    client = await startServer(path.join(dir, 'logs'));
+    await client.indexed();
+  });
+  after(async () => {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const truthOf = (line: number) => truth.find((m) => m.lines.some(([role, l]) => role === 'delivery' && l === line));
+  const recipientOfResult = (line: number): string => {
+    const id = delivery[line].split(', ')[2];
+    for (let l = line - 1; l >= 0; l--) {
+      const parts = delivery[l].split(', ');
+      if (parts[1] === 'try' && parts[2] === id) return parts[4];
+    }
+    throw new Error(`no try for result line ${line}`);
+  };
+
+  test('deferral says qmail retries and links the next try of the same recipient', async () => {
+    const line = delivery.findIndex((l, i) => /, deferral, /.test(l) && truthOf(i)?.outcome === 'deferred-delivered');
+    assert.ok(line >= 0, 'the corpus has a deferral that is delivered later');
+    const { hover } = await hoverOn(client, path.join(dir, 'logs'), 'delivery.log', line, 'deferral');
+    const text = plain(hover);
+    assert.match(text, /tries again later|retr/i);
+    const rcpt = recipientOfResult(line);
+    const own = truthOf(line)!.lines.filter(([role]) => role === 'delivery').map(([, l]) => l);
+    const laterTries = own.filter((l) => l > line && delivery[l].includes(', try, ') && delivery[l].endsWith(`, ${rcpt}`));
+    const linked = linkTargets(hover!).filter((t) => t.startsWith('delivery.log:')).map((t) => Number(t.split(':')[1]) - 1);
+    assert.ok(linked.some((l) => laterTries.includes(l)), `links a later try of ${rcpt} (${laterTries}) among ${linked}`);
+    assert.match(text, /qmail retried/);
+  });
+
+  test('failure links the bounce message', async () => {
+    const line = delivery.findIndex((l, i) => /, failure, /.test(l) && truth.some((b) => b.bounceOf === truthOf(i)?.id));
+    assert.ok(line >= 0, 'the corpus has a failure with a bounce');
+    const bounce = truth.find((b) => b.bounceOf === truthOf(line)!.id)!;
+    const bounceLines = new Set(bounce.lines.map(([role, l]) => `${role === 'delivery' ? 'delivery.log' : role}:${l + 1}`));
+    const { hover } = await hoverOn(client, path.join(dir, 'logs'), 'delivery.log', line, 'failure');
+    assert.match(plain(hover), /for good|permanent/i);
+    assert.ok(linkTargets(hover!).some((t) => bounceLines.has(t)), `links the bounce (${[...bounceLines]}) among ${linkTargets(hover!)}`);
+  });
+
+  test('smtp_auth says the sender had logged in', async () => {
+    const line = delivery.findIndex((l) => /, smtp_auth\//.test(l));
+    assert.ok(line >= 0, 'the corpus has an smtp_auth report');
+    const { hover } = await hoverOn(client, path.join(dir, 'logs'), 'delivery.log', line, 'smtp_auth');
+    assert.match(plain(hover), /logged in/);
+  });
+
+  test('Remote_host_said text comes back with spaces and its codes explained', async () => {
+    const line = delivery.findIndex((l) => /Remote_host_said:_550_5\.1\.1/.test(l));
+    assert.ok(line >= 0, 'the corpus has a 5.1.1 report');
+    const { hover } = await hoverOn(client, path.join(dir, 'logs'), 'delivery.log', line, 'Remote_host_said');
+    const text = plain(hover);
+    assert.match(text, /Remote host said: 550 5\.1\.1/);
+    assert.match(text, /mailbox/i);
+  });
+});
