@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerLanguageDetection } from './languageDetection';
 import { showRelated } from './commands';
+import { registerTimeline, TimelineApi } from './timeline';
 
 let client: LanguageClient | undefined;
 
@@ -10,6 +11,7 @@ export const LOG_LANGUAGES = ['qmail-smtp-log', 'qmail-delivery-log', 'spamdyke-
 
 export interface MailLogLensApi {
   client: LanguageClient;
+  timeline: TimelineApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<MailLogLensApi> {
@@ -28,7 +30,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MailLo
   client = new LanguageClient('mailLogLens', 'Mail Log Lens', serverOptions, clientOptions);
   await client.start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
-  return { client };
+  const timeline = registerTimeline(context, client);
+  return { client, timeline };
 }
 
 export async function deactivate(): Promise<void> {
