@@ -24,15 +24,15 @@ export function computeStats(snap: Snapshot): Stats {
   const outcomes: Record<string, number> = {};
   for (const o of OUTCOMES) outcomes[o] = 0;
   let ambiguousMessages = 0;
-  for (const row of snap.correlation.rows) {
-    outcomes[row.outcome]++;
-    if (row.ambiguous) ambiguousMessages++;
-  }
+  for (let i = 0; i < snap.messageCount; i++) outcomes[snap.outcomeOf(i)]++;
+  ambiguousMessages = snap.correlation.ambiguous.size;
   const verdicts: Record<string, number> = {};
-  for (let i = 0; i < snap.correlation.records.file.length; i++) {
-    const sd = snap.correlation.files[snap.correlation.records.file[i]].parsed.spamdyke!;
-    const v = snap.correlation.strings.get(sd.verdict[snap.correlation.records.row[i]]);
-    verdicts[v] = (verdicts[v] ?? 0) + 1;
+  for (const f of snap.files) {
+    const y = f.parsed.spamdyke;
+    for (let r = 0; y && r < y.count; r++) {
+      const v = snap.correlation.strings.get(y.verdict[r]);
+      verdicts[v] = (verdicts[v] ?? 0) + 1;
+    }
   }
   const unparsedSamples: Stats['unparsedSamples'] = [];
   for (const f of snap.files) for (const s of f.parsed.problems.samples.slice(0, 3)) unparsedSamples.push({ path: f.path, line: s.line + 1, reason: s.reason });

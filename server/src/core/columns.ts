@@ -11,37 +11,108 @@ export interface Column<T extends TypedArray> {
   finish(): T;
 }
 
-/**
- * One class per array type, so that every push site sees a single shape (a shared generic
- * class would make V8's property accesses megamorphic and the scanner several times slower).
- */
-function columnClass<T extends TypedArray>(make: (n: number) => T): new (capacity?: number) => Column<T> {
-  return class {
-    data: T;
-    length = 0;
-    constructor(capacity = 1024) {
-      this.data = make(Math.max(16, capacity));
+// One class per array type, written out: a shared generic class (or one class body evaluated
+// several times) shares V8's inline caches, which then go megamorphic and make every push slow.
+class F64 implements Column<Float64Array> {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
     }
-    push(v: number): number {
-      if (this.length === this.data.length) {
-        const next = make(this.data.length * 2);
-        next.set(this.data);
-        this.data = next;
-      }
-      this.data[this.length] = v;
-      return this.length++;
-    }
-    finish(): T {
-      return this.data.slice(0, this.length) as T;
-    }
-  };
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  finish(): Float64Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
 }
 
-const F64 = columnClass((n) => new Float64Array(n));
-const U32 = columnClass((n) => new Uint32Array(n));
-const I32 = columnClass((n) => new Int32Array(n));
-const U16 = columnClass((n) => new Uint16Array(n));
-const U8 = columnClass((n) => new Uint8Array(n));
+class U32 implements Column<Uint32Array> {
+  data: Uint32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Uint32Array(Math.max(16, capacity));
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  finish(): Uint32Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
+class I32 implements Column<Int32Array> {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  finish(): Int32Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
+class U16 implements Column<Uint16Array> {
+  data: Uint16Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Uint16Array(Math.max(16, capacity));
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Uint16Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  finish(): Uint16Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
+class U8 implements Column<Uint8Array> {
+  data: Uint8Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Uint8Array(Math.max(16, capacity));
+  }
+  push(v: number): number {
+    if (this.length === this.data.length) {
+      const next = new Uint8Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length] = v;
+    return this.length++;
+  }
+  finish(): Uint8Array {
+    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+  }
+}
+
 export const f64 = (capacity?: number) => new F64(capacity);
 export const u32 = (capacity?: number) => new U32(capacity);
 export const i32 = (capacity?: number) => new I32(capacity);
@@ -52,6 +123,17 @@ export const u8 = (capacity?: number) => new U8(capacity);
 export class Interner {
   private readonly ids = new Map<string, number>();
   readonly values: string[] = [];
+  /** Byte caches in front of this interner, kept here so every file of an index shares them. */
+  private readonly byteCaches = new Map<string, ByteInterner>();
+
+  bytes(kind: string, normalize: (raw: string) => string): ByteInterner {
+    let cache = this.byteCaches.get(kind);
+    if (!cache) {
+      cache = new ByteInterner(this, normalize);
+      this.byteCaches.set(kind, cache);
+    }
+    return cache;
+  }
 
   id(s: string): number {
     let id = this.ids.get(s);
@@ -70,5 +152,78 @@ export class Interner {
 
   get(id: number): string {
     return this.values[id];
+  }
+}
+
+/**
+ * Maps raw bytes (an address as it stands in the log) to an interned string id without
+ * decoding the bytes again when they were seen before: most addresses of a log repeat, and
+ * decoding plus hashing a fresh string for each of them dominated the scan.
+ */
+export class ByteInterner {
+  private slots = new Int32Array(1 << 16);
+  private mask = (1 << 16) - 1;
+  private arena = Buffer.allocUnsafe(1 << 20);
+  private arenaUsed = 0;
+  private starts: number[] = [];
+  private lengths: number[] = [];
+  private hashes: number[] = [];
+  private ids: number[] = [];
+
+  constructor(private readonly strings: Interner, private readonly normalize: (raw: string) => string) {}
+
+  id(buf: Buffer, s: number, e: number): number {
+    let h = 0x811c9dc5;
+    let ascii = true;
+    for (let i = s; i < e; i++) {
+      const b = buf[i];
+      if (b >= 0x80) ascii = false;
+      h = Math.imul(h ^ b, 16777619);
+    }
+    const len = e - s;
+    let slot = h & this.mask;
+    for (;;) {
+      const entry = this.slots[slot] - 1;
+      if (entry < 0) break;
+      if (this.hashes[entry] === h && this.lengths[entry] === len && this.same(entry, buf, s, len)) return this.ids[entry];
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.strings.id(this.normalize(buf.toString(ascii ? 'latin1' : 'utf8', s, e)));
+    this.add(buf, s, len, h, id, slot);
+    return id;
+  }
+
+  private same(entry: number, buf: Buffer, s: number, len: number): boolean {
+    const a = this.arena, at = this.starts[entry];
+    for (let i = 0; i < len; i++) if (a[at + i] !== buf[s + i]) return false;
+    return true;
+  }
+
+  private add(buf: Buffer, s: number, len: number, h: number, id: number, slot: number): void {
+    if (this.arenaUsed + len > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      this.arena.copy(bigger, 0, 0, this.arenaUsed);
+      this.arena = bigger;
+    }
+    buf.copy(this.arena, this.arenaUsed, s, s + len);
+    const entry = this.starts.length;
+    this.starts.push(this.arenaUsed);
+    this.lengths.push(len);
+    this.hashes.push(h);
+    this.ids.push(id);
+    this.arenaUsed += len;
+    this.slots[slot] = entry + 1;
+    if (this.starts.length * 2 > this.slots.length) this.grow();
+  }
+
+  private grow(): void {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (let entry = 0; entry < this.starts.length; entry++) {
+      let slot = this.hashes[entry] & this.mask;
+      while (this.slots[slot]) slot = (slot + 1) & this.mask;
+      this.slots[slot] = entry + 1;
+    }
   }
 }

@@ -1,11 +1,15 @@
 // Correlation: joins the records of all logs into messages, as FORMATS.md describes.
 // Files are correlated per folder (one download each). Every link that had to be chosen among
 // equally good candidates is kept and marked ambiguous.
+//
+// Everything here works on numbers: record ids index the per-file tables, lists are chains in
+// typed arrays, and a message is a row of typed arrays. Message objects for features are built
+// on demand by `materialize`.
 import * as nodePath from 'path';
 import { Interner } from './columns';
 import { civilFromLocalSeconds, localSecondsFor } from './time';
 import {
-  DeliveryAttempt, DeliveryGroup, DeliveryTable, LineKind, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable, SmtpTransaction,
+  DeliveryAttempt, DeliveryGroup, DeliveryTable, LineKind, OUTCOME_CODE, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable, SmtpTransaction,
   SpamdykeRecord, SpamdykeTable,
 } from './model';
 
@@ -54,99 +58,87 @@ export interface UtcOffset {
   total: number;
 }
 
-/** The compact form of a message kept by the index. */
-export interface MessageRow {
-  smtp: number;
-  groups: number[];
-  records: number[];
-  sender: number;
-  time: number;
-  outcome: Outcome;
-  deferred: boolean;
-  bounceOf: number;
-  bounces?: number[];
-  ambiguous?: string[];
-}
-
-/** All files' rows of one kind in one table; `file[i]` is the index (in `files`) of row i's file. */
-export interface Joined<T> {
-  table: T;
+/** Record ids of one kind over all files: id → (file index, row in that file's table). */
+export interface RecordIds {
   file: Int32Array;
-  /** Row of `i` within its own file's table. */
   row: Int32Array;
-}
-
-function joinTables<T extends { count: number }>(tables: Array<T | undefined>, childCounts: Array<[keyof T, keyof T, string[]]> = []): Joined<T> {
-  let count = 0;
-  for (const t of tables) count += t?.count ?? 0;
-  const file = new Int32Array(count);
-  const row = new Int32Array(count);
-  const present = tables.filter((t): t is T => !!t);
-  const out: Record<string, unknown> = { count };
-  if (present.length) {
-    for (const key of Object.keys(present[0]) as Array<keyof T>) {
-      if (key === 'count') continue;
-      const sample = present[0][key] as unknown as Float64Array;
-      const isChild = childCounts.some(([, , cols]) => cols.includes(key as string));
-      let len = 0;
-      for (const t of present) len += (t[key] as unknown as Float64Array).length;
-      const arr = new (sample.constructor as Float64ArrayConstructor)(isChild ? len : count);
-      let at = 0;
-      for (const t of present) {
-        const src = t[key] as unknown as Float64Array;
-        arr.set(src, at);
-        at += src.length;
-      }
-      out[key as string] = arr;
-    }
-    // Child row pointers (e.g. the first recipient of a transaction) move with the concatenation.
-    for (const [startKey] of childCounts) {
-      const starts = out[startKey as string] as Uint32Array;
-      let rowAt = 0, childAt = 0;
-      for (const t of present) {
-        const childLen = (t[childCounts[0][2][0] as keyof T] as unknown as Float64Array).length;
-        for (let r = 0; r < t.count; r++) starts[rowAt + r] += childAt;
-        rowAt += t.count;
-        childAt += childLen;
-      }
-    }
-  }
-  let at = 0;
-  tables.forEach((t, fi) => {
-    for (let r = 0; r < (t?.count ?? 0); r++) {
-      file[at] = fi;
-      row[at++] = r;
-    }
-  });
-  return { table: out as unknown as T, file, row };
+  /** First id of each file (by file index). */
+  base: Int32Array;
 }
 
 export interface Correlation {
-  rows: MessageRow[];
+  files: LogFileInput[];
+  strings: Interner;
+  txns: RecordIds;
+  groups: RecordIds;
+  records: RecordIds;
+  /** Local seconds of each spamdyke record, with the inferred year. */
+  recordTime: Float64Array;
+  /** Next delivery group of the same message (main group first), -1 at the end. */
+  groupNext: Int32Array;
+  /** Next spamdyke record of the same message, -1 at the end. */
+  recordNext: Int32Array;
+  messageCount: number;
+  msgSmtp: Int32Array;
+  msgGroup: Int32Array;
+  msgRecord: Int32Array;
+  msgSender: Int32Array;
+  msgTime: Float64Array;
+  msgOutcome: Uint8Array;
+  msgDeferred: Uint8Array;
+  msgBounceOf: Int32Array;
+  bounces: Map<number, number[]>;
+  ambiguous: Map<number, string[]>;
   /** Per file id: the message index owning each line, -1 for none. */
   lineOwner: Map<number, Int32Array>;
   /** Per spamdyke file id: local seconds of each line, with the inferred year (0 for none). */
   spamdykeTimes: Map<number, Uint32Array>;
   utcOffset?: UtcOffset;
   ambiguousLinks: number;
-  files: LogFileInput[];
-  txns: Joined<SmtpTable>;
-  groups: Joined<DeliveryTable>;
-  records: Joined<SpamdykeTable>;
-  /** Local seconds of each spamdyke record (global record id). */
-  recordTime: Float64Array;
-  strings: Interner;
+}
+
+const NONE = -1;
+
+/** A small-integer hash of two ids (collisions are resolved by the caller). */
+function pairKey(a: number, b: number): number {
+  return (Math.imul(a, 0x9e3779b1) ^ b) & 0x3fffffff;
+}
+const RETRY_NOTE = 'a retry group could belong to more than one deferred message';
+
+function recordIds(files: LogFileInput[], count: (p: ParsedLogFile) => number): RecordIds {
+  const base = new Int32Array(files.length + 1);
+  files.forEach((f, i) => (base[i + 1] = base[i] + count(f.parsed)));
+  const n = base[files.length];
+  const file = new Int32Array(n), row = new Int32Array(n);
+  files.forEach((f, i) => {
+    for (let r = 0, id = base[i]; r < count(f.parsed); r++, id++) {
+      file[id] = i;
+      row[id] = r;
+    }
+  });
+  return { file, row, base };
+}
+
+/** Growable Int32 list for message rows under construction. */
+class Ints {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
 }
 
 export function correlate(allFiles: LogFileInput[], strings: Interner, options: CorrelationOptions = {}): Correlation {
   const files = [...allFiles];
-  const txns = joinTables(files.map((f) => f.parsed.smtp), [['rcptStart', 'rcptCount', ['rcptAddress', 'rcptLine', 'rcptTime', 'rcptReplyLine', 'rcptReplyCode']]]);
-  const groups = joinTables(files.map((f) => f.parsed.delivery), [['attStart', 'attCount', ['attId', 'attChannel', 'attRecipient', 'attTryLine', 'attTryTime', 'attResultLine', 'attResultTime', 'attOutcome']]]);
-  const records = joinTables(files.map((f) => f.parsed.spamdyke));
-  const c: Correlation = {
-    rows: [], lineOwner: new Map(), spamdykeTimes: new Map(), ambiguousLinks: 0, files, txns, groups, records,
-    recordTime: new Float64Array(records.file.length), strings,
-  };
+  const txns = recordIds(files, (p) => p.smtp?.count ?? 0);
+  const groups = recordIds(files, (p) => p.delivery?.count ?? 0);
+  const records = recordIds(files, (p) => p.spamdyke?.count ?? 0);
+  const build = new Builder(files, strings, txns, groups, records, options);
   const folders = new Map<string, number[]>();
   files.forEach((f, i) => {
     const dir = nodePath.dirname(f.path);
@@ -154,514 +146,434 @@ export function correlate(allFiles: LogFileInput[], strings: Interner, options: 
     if (list) list.push(i);
     else folders.set(dir, [i]);
   });
-  const offsets: UtcOffset[] = [];
+  let utcOffset: UtcOffset | undefined;
   for (const members of folders.values()) {
-    const off = new FolderCorrelation(c, new Set(members), options).run();
-    if (off) offsets.push(off);
+    const off = build.folder(members);
+    if (off && (!utcOffset || off.total > utcOffset.total)) utcOffset = off;
   }
-  if (offsets.length) {
-    offsets.sort((a, b) => b.total - a.total);
-    c.utcOffset = offsets[0];
-  }
-  const order = c.rows.map((_, i) => i).sort((a, b) => c.rows[a].time - c.rows[b].time || firstLineKey(c, c.rows[a]) - firstLineKey(c, c.rows[b]));
-  const renumber = new Int32Array(order.length);
-  order.forEach((old, i) => (renumber[old] = i));
-  c.rows = order.map((i) => c.rows[i]);
-  for (const r of c.rows) {
-    if (r.bounceOf >= 0) r.bounceOf = renumber[r.bounceOf];
-    if (r.bounces) r.bounces = r.bounces.map((b) => renumber[b]);
-  }
-  for (const f of files) c.lineOwner.set(f.id, new Int32Array(f.parsed.lineCount).fill(-1));
-  c.rows.forEach((r, i) => {
-    forEachLine(c, r, (fileIndex, line) => {
-      const arr = c.lineOwner.get(files[fileIndex].id)!;
-      if (arr[line] < 0) arr[line] = i;
-    });
-  });
-  return c;
+  return build.finish(utcOffset);
 }
 
-function firstLineKey(c: Correlation, r: MessageRow): number {
-  if (r.smtp >= 0) return c.txns.file[r.smtp] * 1e9 + c.files[c.txns.file[r.smtp]].parsed.smtp!.firstLine[c.txns.row[r.smtp]];
-  if (r.groups.length) return c.groups.file[r.groups[0]] * 1e9 + c.files[c.groups.file[r.groups[0]]].parsed.delivery!.firstLine[c.groups.row[r.groups[0]]];
-  if (r.records.length) return c.records.file[r.records[0]] * 1e9 + c.files[c.records.file[r.records[0]]].parsed.spamdyke!.line[c.records.row[r.records[0]]];
-  return 0;
-}
-
-/** Calls fn(file index, line) for every line of a message, in file order per part. */
-export function forEachLine(c: Correlation, r: MessageRow, fn: (fileIndex: number, line: number) => void): void {
-  const runs = (fileIndex: number, first: number, last: number) => {
-    const kinds = c.files[fileIndex].parsed.lineKinds;
-    for (let l = first; l <= last; l++) if (kinds[l] !== LineKind.Blank && kinds[l] !== LineKind.Unknown) fn(fileIndex, l);
-  };
-  if (r.smtp >= 0) {
-    const fi = c.txns.file[r.smtp], t = c.files[fi].parsed.smtp!, row = c.txns.row[r.smtp];
-    runs(fi, t.firstLine[row], t.lastLine[row]);
-  }
-  for (const g of r.groups) {
-    const fi = c.groups.file[g], d = c.files[fi].parsed.delivery!, row = c.groups.row[g];
-    runs(fi, d.firstLine[row], d.lastLine[row]);
-  }
-  for (const rec of r.records) fn(c.records.file[rec], c.files[c.records.file[rec]].parsed.spamdyke!.line[c.records.row[rec]]);
-}
-
-interface Owner {
-  main: number;
-  groups: number[];
-  ambiguous: boolean;
-  smtp: number;
-  retryCandidates?: Owner[];
-  /** Interned sender of the main group, -1 unknown. */
-  sender: number;
-  time: number;
-}
-
-const QP_SPACE = 8388608;
-
-class FolderCorrelation {
+class Builder {
+  readonly smtpOf: Array<SmtpTable | undefined>;
+  readonly deliveryOf: Array<DeliveryTable | undefined>;
+  readonly spamdykeOf: Array<SpamdykeTable | undefined>;
+  readonly recordTime: Float64Array;
+  readonly groupNext: Int32Array;
+  readonly groupTail: Int32Array;
+  readonly recordNext: Int32Array;
+  readonly spamdykeTimes = new Map<number, Uint32Array>();
+  private readonly mSmtp = new Ints();
+  private readonly mGroup = new Ints();
+  private readonly mRecord = new Ints();
+  private readonly notes = new Map<number, string[]>();
+  private readonly deliveryNorm: Int32Array;
+  private readonly msgOfTxn: Int32Array;
+  private readonly qpNext: Int32Array;
+  private readonly recordTarget: Int32Array;
+  ambiguousLinks = 0;
   private readonly window: number;
-  private readonly txnIds: number[] = [];
-  private readonly recordIds: number[] = [];
-  private readonly groupIds: number[] = [];
+  private readonly emptyId: number;
 
-  private readonly S: SmtpTable;
-  private readonly D: DeliveryTable;
-  private readonly Y: SpamdykeTable;
-
-  constructor(private readonly c: Correlation, private readonly members: Set<number>, private readonly options: CorrelationOptions) {
+  constructor(readonly files: LogFileInput[], readonly strings: Interner, readonly txns: RecordIds, readonly groups: RecordIds,
+    readonly records: RecordIds, readonly options: CorrelationOptions) {
+    this.smtpOf = files.map((f) => f.parsed.smtp);
+    this.deliveryOf = files.map((f) => f.parsed.delivery);
+    this.spamdykeOf = files.map((f) => f.parsed.spamdyke);
+    this.recordTime = new Float64Array(records.file.length);
+    this.groupNext = new Int32Array(groups.file.length).fill(NONE);
+    this.groupTail = new Int32Array(groups.file.length);
+    for (let g = 0; g < this.groupTail.length; g++) this.groupTail[g] = g;
+    this.recordNext = new Int32Array(records.file.length).fill(NONE);
     this.window = options.windowSeconds ?? 60;
-    this.S = c.txns.table;
-    this.D = c.groups.table;
-    this.Y = c.records.table;
-    for (let g = 0; g < c.txns.file.length; g++) if (members.has(c.txns.file[g])) this.txnIds.push(g);
-    for (let g = 0; g < c.groups.file.length; g++) if (members.has(c.groups.file[g])) this.groupIds.push(g);
-    for (let g = 0; g < c.records.file.length; g++) if (members.has(c.records.file[g])) this.recordIds.push(g);
+    this.emptyId = strings.id('');
+    this.deliveryNorm = new Int32Array(strings.values.length + 1).fill(NONE);
+    this.msgOfTxn = new Int32Array(txns.file.length).fill(NONE);
+    this.qpNext = new Int32Array(txns.file.length).fill(NONE);
+    this.recordTarget = new Int32Array(records.file.length).fill(NONE);
   }
 
-
-  private txnTime(t: number): number {
-    const s = this.S, row = t;
-    return Number.isNaN(s.start[row]) ? (Number.isNaN(s.queueTime[row]) ? 0 : s.queueTime[row]) : s.start[row];
+  private note(message: number, why: string): void {
+    const list = this.notes.get(message);
+    if (list) list.push(why);
+    else this.notes.set(message, [why]);
   }
 
-  run(): UtcOffset | undefined {
-    const c = this.c;
-    this.inferSpamdykeTimes();
-    const txns = this.txnIds.slice().sort((a, b) => this.txnTime(a) - this.txnTime(b));
-    const txnRecords = new Map<number, number[]>();
-    const txnNotes = new Map<number, string[]>();
-    const note = (t: number, why: string) => {
-      const list = txnNotes.get(t);
-      if (list) list.push(why);
-      else txnNotes.set(t, [why]);
+  /** Interned recipient without qmail's `domain-` virtual-domain prefix. */
+  private normRecipient(id: number): number {
+    if (id >= this.deliveryNorm.length) return this.strings.id(deliveryRecipient(this.strings.get(id)));
+    let n = this.deliveryNorm[id];
+    if (n === NONE) {
+      const s = this.strings.get(id);
+      const d = deliveryRecipient(s);
+      n = d === s ? id : this.strings.id(d);
+      this.deliveryNorm[id] = n;
+    }
+    return n;
+  }
+
+  private appendGroup(owner: number, g: number): void {
+    this.groupNext[this.groupTail[owner]] = g;
+    this.groupTail[owner] = this.groupTail[g];
+  }
+
+  folder(members: number[]): UtcOffset | undefined {
+    const { txns, groups, records } = this;
+    const txnIds: number[] = [], groupIds: number[] = [], recIds: number[] = [];
+    for (const fi of members) {
+      for (let id = txns.base[fi]; id < txns.base[fi + 1]; id++) txnIds.push(id);
+      for (let id = groups.base[fi]; id < groups.base[fi + 1]; id++) groupIds.push(id);
+      for (let id = records.base[fi]; id < records.base[fi + 1]; id++) recIds.push(id);
+    }
+    this.inferSpamdykeTimes(members);
+
+    // Transactions by start time.
+    const tStart = (t: number) => {
+      const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
+      const v = s.start[r];
+      return Number.isNaN(v) ? (Number.isNaN(s.queueTime[r]) ? 0 : s.queueTime[r]) : v;
     };
+    const txnOrder = Int32Array.from(txnIds);
+    const startOf = new Float64Array(txnOrder.length);
+    const txnByStart = sortBy(txnOrder, (t) => tStart(t), startOf);
 
-    const owners: Owner[] = [];
-    for (const fi of this.members) {
-      const d = c.files[fi].parsed.delivery;
-      if (!d) continue;
-      const ids = this.groupIds.filter((g) => c.groups.file[g] === fi);
-      const joined = this.joinRetries(ids);
-      owners.push(...joined.owners);
-      c.ambiguousLinks += joined.ambiguous;
-    }
-
-    // spamdyke ↔ SMTP
-    let baseEpoch = Infinity;
-    for (const t of txns) {
-      const s = this.S, row = t;
-      if (!Number.isNaN(s.epoch[row]) && s.epoch[row] < baseEpoch) baseEpoch = s.epoch[row];
-    }
-    const qpKey = (epoch: number, qp: number) => (epoch - baseEpoch) * QP_SPACE + (qp % QP_SPACE);
-    const byQp = new Map<number, number[]>();
-    const slotsByKey = new Map<number, number[]>();
-    const RCPT = 4096;
-    for (const t of txns) {
-      const s = this.S, row = t;
-      if (s.queueLine[row] >= 0) {
-        const key = qpKey(s.epoch[row], s.qp[row]);
-        const list = byQp.get(key);
-        if (list) list.push(t);
-        else byQp.set(key, [t]);
-      }
-      const start = s.rcptStart[row];
-      const sender = s.sender[row] < 0 ? c.strings.id('') : s.sender[row];
-      for (let j = 0; j < s.rcptCount[row] && j < RCPT; j++) {
-        const key = sender * 67108864 + s.rcptAddress[start + j];
-        const list = slotsByKey.get(key);
-        if (list) list.push(t * RCPT + j);
-        else slotsByKey.set(key, [t * RCPT + j]);
-      }
-    }
-    const usedSlots = new Set<number>();
-    const orphans: number[] = [];
-    const records = this.recordIds.slice().sort((a, b) => c.recordTime[a] - c.recordTime[b]);
-    const timeoutId = c.strings.find('TIMEOUT');
-    const allowedId = c.strings.find('ALLOWED');
-    for (const rec of records) {
-      const sd = this.Y, row = rec;
-      const time = c.recordTime[rec];
-      let target = -1;
-      if (!Number.isNaN(sd.qp[row]) && baseEpoch !== Infinity) {
-        const list = byQp.get(qpKey(sd.epoch[row], sd.qp[row]));
-        if (list && list.length) {
-          target = list[0];
-          for (const t of list) {
-            const s = this.S, r2 = t;
-            const b = this.S, r3 = target;
-            if (Math.abs(s.queueTime[r2] - time) < Math.abs(b.queueTime[r3] - time)) target = t;
-          }
-          if (list.length > 1) note(target, `spamdyke line ${sd.line[row] + 1}: qp ${sd.qp[row]} was queued more than once`);
-        }
-      }
-      if (target < 0 && sd.hasEnvelope[row]) {
-        const slots = slotsByKey.get(sd.sender[row] * 67108864 + sd.recipient[row]);
-        if (slots) {
-          const timeout = sd.verdict[row] === timeoutId;
-          const denial = sd.verdict[row] !== allowedId;
-          let best = -1, bestScore = Infinity, ties = 0;
-          for (const slot of slots) {
-            if (usedSlots.has(slot)) continue;
-            const t = Math.floor(slot / RCPT), j = slot % RCPT;
-            const s = this.S, r2 = t;
-            const ri = s.rcptStart[r2] + j;
-            const queued = s.queueLine[r2] >= 0;
-            // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
-            // last entry, never for one that was queued. A refusal is logged when it happens:
-            // at RCPT, or after DATA (size, content).
-            const dt = timeout
-              ? (queued || time < s.end[r2] - 1 || time > s.end[r2] + 900 ? Infinity : Math.max(0, time - s.end[r2]) / 1000)
-              : Math.min(Math.abs(s.rcptTime[ri] - time), Math.abs(s.end[r2] - time));
-            if (dt > 1 || time < s.start[r2] - 1) continue;
-            const accepted = s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300;
-            const refused = !accepted || (!queued && s.lastCode[r2] !== 0 && (s.lastCode[r2] < 200 || s.lastCode[r2] >= 300));
-            const score = dt * 2 + (refused === denial ? 0 : 1);
-            if (score < bestScore) {
-              best = slot;
-              bestScore = score;
-              ties = 0;
-            } else if (score === bestScore) {
-              ties++;
-            }
-          }
-          if (best >= 0) {
-            usedSlots.add(best);
-            target = Math.floor(best / RCPT);
-            if (ties > 0) {
-              c.ambiguousLinks++;
-              note(target, `spamdyke line ${sd.line[row] + 1} fits ${ties + 1} SMTP transactions equally (same second, sender and recipient)`);
-            }
-          }
-        }
-      }
-      if (target >= 0) {
-        const list = txnRecords.get(target);
-        if (list) list.push(rec);
-        else txnRecords.set(target, [rec]);
-      } else {
-        orphans.push(rec);
-      }
+    // Each transaction's message number in this folder is its position in start order.
+    const firstMessage = this.mSmtp.length;
+    const msgOfTxn = this.msgOfTxn;
+    for (let i = 0; i < txnByStart.length; i++) {
+      const t = txnByStart[i];
+      msgOfTxn[t] = firstMessage + i;
+      this.mSmtp.push(t);
+      this.mGroup.push(NONE);
+      this.mRecord.push(NONE);
     }
 
-    // SMTP (queued) → delivery init: the first unclaimed init at or after the queue time (a
-    // second early for rounding) with the same sender and recipients.
-    const ownersBySender = new Map<number, Owner[]>();
-    for (const o of owners) {
-      const d = this.D, row = o.main;
-      if (d.initLine[row] < 0 || d.sender[row] < 0) continue;
-      const list = ownersBySender.get(d.sender[row]);
-      if (list) list.push(o);
-      else ownersBySender.set(d.sender[row], [o]);
-    }
-    for (const list of ownersBySender.values()) list.sort((a, b) => a.time - b.time);
-    const queued = txns.filter((t) => {
-      const s = this.S, row = t;
-      return s.queueLine[row] >= 0 && s.sender[row] >= 0;
-    }).sort((a, b) => {
-      const s1 = this.S, r1 = a;
-      const s2 = this.S, r2 = b;
-      return s1.queueTime[r1] - s2.queueTime[r2];
-    });
-    const ownerOfTxn = new Map<number, Owner>();
-    for (const t of queued) {
-      const s = this.S, row = t;
-      const list = ownersBySender.get(s.sender[row]);
-      if (!list) continue;
-      const accepted = new Set<string>();
-      for (let j = 0; j < s.rcptCount[row]; j++) {
-        const ri = s.rcptStart[row] + j;
-        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300) accepted.add(c.strings.get(s.rcptAddress[ri]));
-      }
-      const qt = s.queueTime[row];
-      let best: Owner | undefined, bestScore = Infinity, ties = 0;
-      for (let i = lowerBound(list, qt - 1); i < list.length && list[i].time <= qt + this.window; i++) {
-        const o = list[i];
-        if (o.smtp >= 0) continue;
-        const overlap = this.recipientOverlap(accepted, o.main);
-        if (overlap === 0) continue;
-        const score = (overlap === 2 ? 0 : 100000) + Math.max(0, o.time - qt);
-        if (score < bestScore) {
-          best = o;
-          bestScore = score;
-          ties = 0;
-        } else if (score === bestScore) {
-          ties++;
-        }
-      }
-      if (best) {
-        best.smtp = t;
-        ownerOfTxn.set(t, best);
-        if (ties > 0) {
-          c.ambiguousLinks++;
-          const d = this.D, drow = best.main;
-          note(t, `the delivery group at line ${d.firstLine[drow] + 1} was one of ${ties + 1} equally good candidates`);
-        }
-      }
-    }
+    const recordTarget = this.matchSpamdyke(txnByStart, recIds, msgOfTxn);
+    const owners = this.joinRetries(members);
+    const ownerTxn = this.matchDelivery(txnByStart, owners, msgOfTxn);
 
     // Retries that came back with an `init` of their own (per-attempt delivery ids).
-    const merged = new Set<Owner>();
-    for (const o of owners) {
-      if (o.smtp >= 0 || !o.retryCandidates || o.retryCandidates.length === 0) continue;
-      const into = o.retryCandidates.find((x) => !merged.has(x)) ?? o.retryCandidates[0];
-      into.groups.push(...o.groups);
-      if (o.retryCandidates.length > 1) {
-        into.ambiguous = true;
-        c.ambiguousLinks++;
-      }
+    const merged = new Set<number>();
+    for (const [o, candidates] of owners.retryCandidates) {
+      if (ownerTxn.has(o)) continue;
+      const into = candidates.find((x) => !merged.has(x)) ?? candidates[0];
+      this.appendGroup(into, o);
       merged.add(o);
+      if (candidates.length > 1) {
+        owners.ambiguous.add(into);
+        this.ambiguousLinks++;
+      }
     }
-
-    const RETRY_NOTE = 'a retry group could belong to more than one deferred message';
-    const first = c.rows.length;
-    for (const t of txns) {
-      const o = ownerOfTxn.get(t);
-      const notes = [...(txnNotes.get(t) ?? [])];
-      if (o?.ambiguous) notes.push(RETRY_NOTE);
-      const s = this.S, row = t;
-      this.push({ smtp: t, groups: o ? o.groups : [], records: txnRecords.get(t) ?? [], sender: s.sender[row], ambiguous: notes.length ? notes : undefined });
+    for (const o of owners.mains) {
+      if (merged.has(o)) continue;
+      const t = ownerTxn.get(o);
+      let m: number;
+      if (t !== undefined) {
+        m = msgOfTxn[t];
+        this.mGroup.data[m] = o;
+      } else {
+        m = this.mSmtp.length;
+        this.mSmtp.push(NONE);
+        this.mGroup.push(o);
+        this.mRecord.push(NONE);
+      }
+      if (owners.ambiguous.has(o)) this.note(m, RETRY_NOTE);
     }
-    for (const o of owners) {
-      if (o.smtp >= 0 || merged.has(o)) continue;
-      this.push({ smtp: -1, groups: o.groups, records: [], sender: o.sender, ambiguous: o.ambiguous ? [RETRY_NOTE] : undefined });
+    // spamdyke records: chained onto their transaction's message, or messages of their own.
+    const recTail = new Map<number, number>();
+    for (const r of recIds) {
+      const t = recordTarget[r];
+      if (t === NONE) {
+        this.mSmtp.push(NONE);
+        this.mGroup.push(NONE);
+        this.mRecord.push(r);
+        continue;
+      }
+      const m = msgOfTxn[t];
+      const tail = recTail.get(m);
+      if (tail === undefined) this.mRecord.data[m] = r;
+      else this.recordNext[tail] = r;
+      recTail.set(m, r);
     }
-    for (const r of orphans) {
-      const sd = this.Y, row = r;
-      const hasSender = sd.hasEnvelope[row] || c.strings.get(sd.sender[row]) !== '';
-      this.push({ smtp: -1, groups: [], records: [r], sender: hasSender ? sd.sender[row] : -1 });
-    }
-    this.linkBounces(first);
-    return this.deriveUtcOffset(txns);
+    return this.deriveUtcOffset(txnIds);
   }
 
-  private push(partial: { smtp: number; groups: number[]; records: number[]; sender: number; ambiguous?: string[] }): void {
-    const row: MessageRow = { ...partial, time: NaN, outcome: 'no-envelope', deferred: false, bounceOf: -1 };
-    this.finish(row);
-    this.c.rows.push(row);
-  }
-
-  private recipientOverlap(accepted: Set<string>, group: number): number {
-    const d = this.D, row = group;
-    const tried = new Set<string>();
-    for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) tried.add(deliveryRecipient(this.c.strings.get(d.attRecipient[a])));
-    let common = 0;
-    for (const r of tried) if (accepted.has(r)) common++;
-    if (common === 0) return 0;
-    return common === tried.size && common === accepted.size ? 2 : 1;
+  /** spamdyke ↔ SMTP: ALLOWED by the exact qp key; refusals by second, sender, recipient and refusal. */
+  private matchSpamdyke(txnIds: Int32Array, recIds: number[], msgOfTxn: Int32Array): Int32Array {
+    const { txns, records, strings } = this;
+    // Small-integer hash keys (V8 hashes those fast) with chains; equality is checked on the chain.
+    const byQp = new Map<number, number>();
+    const qpNext = this.qpNext;
+    // Recipient slots: (sender, recipient) → chain of (transaction, recipient row).
+    let slotCount = 0;
+    for (const t of txnIds) slotCount += this.smtpOf[txns.file[t]]!.rcptCount[txns.row[t]];
+    const slotTxn = new Int32Array(slotCount), slotRcpt = new Int32Array(slotCount), slotNext = new Int32Array(slotCount).fill(NONE);
+    const slotUsed = new Uint8Array(slotCount);
+    const slotHead = new Map<number, number>();
+    const slotTail = new Map<number, number>();
+    const slotSender = new Int32Array(slotCount);
+    let k = 0;
+    for (const t of txnIds) {
+      const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
+      if (s.queueLine[r] >= 0) {
+        const key = s.qp[r] & 0x3fffffff;
+        qpNext[t] = byQp.get(key) ?? NONE;
+        byQp.set(key, t);
+      }
+      const sender = s.sender[r] < 0 ? this.emptyId : s.sender[r];
+      for (let j = 0; j < s.rcptCount[r]; j++, k++) {
+        const ri = s.rcptStart[r] + j;
+        slotTxn[k] = t;
+        slotRcpt[k] = ri;
+        slotSender[k] = sender;
+        const key = pairKey(sender, s.rcptAddress[ri]);
+        const tail = slotTail.get(key);
+        if (tail === undefined) slotHead.set(key, k);
+        else slotNext[tail] = k;
+        slotTail.set(key, k);
+      }
+    }
+    const target = this.recordTarget;
+    const timeoutId = strings.find('TIMEOUT');
+    const allowedId = strings.find('ALLOWED');
+    const order = sortBy(Int32Array.from(recIds), (r) => this.recordTime[r]);
+    for (const rec of order) {
+      const y = this.spamdykeOf[records.file[rec]]!, row = records.row[rec];
+      const time = this.recordTime[rec];
+      let t = NONE;
+      if (!Number.isNaN(y.qp[row])) {
+        let found = 0, best = Infinity;
+        for (let c = byQp.get(y.qp[row] & 0x3fffffff) ?? NONE; c !== NONE; c = qpNext[c]) {
+          const s = this.smtpOf[txns.file[c]]!, r = txns.row[c];
+          if (s.qp[r] !== y.qp[row] || s.epoch[r] !== y.epoch[row]) continue;
+          found++;
+          const dt = Math.abs(s.queueTime[r] - time);
+          if (dt < best) {
+            best = dt;
+            t = c;
+          }
+        }
+        if (found > 1) this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1}: qp ${y.qp[row]} was queued more than once`);
+      }
+      if (t === NONE && y.hasEnvelope[row]) {
+        const timeout = y.verdict[row] === timeoutId;
+        const denial = y.verdict[row] !== allowedId;
+        let best = NONE, bestScore = Infinity, ties = 0;
+        for (let slot = slotHead.get(pairKey(y.sender[row], y.recipient[row])) ?? NONE; slot !== NONE; slot = slotNext[slot]) {
+          if (slotUsed[slot]) continue;
+          const ct = slotTxn[slot];
+          const s = this.smtpOf[txns.file[ct]]!, r = txns.row[ct], ri = slotRcpt[slot];
+          if (slotSender[slot] !== y.sender[row] || s.rcptAddress[ri] !== y.recipient[row]) continue;
+          const queued = s.queueLine[r] >= 0;
+          // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
+          // last entry, never for one that was queued. A refusal is logged when it happens:
+          // at RCPT, or after DATA (size, content).
+          const dt = timeout
+            ? (queued || time < s.end[r] - 1 || time > s.end[r] + 900 ? Infinity : Math.max(0, time - s.end[r]) / 1000)
+            : Math.min(Math.abs(s.rcptTime[ri] - time), Math.abs(s.end[r] - time));
+          if (dt > 1 || time < s.start[r] - 1) continue;
+          const code = s.rcptReplyCode[ri];
+          const refused = code < 200 || code >= 300 || (!queued && s.lastCode[r] !== 0 && (s.lastCode[r] < 200 || s.lastCode[r] >= 300));
+          const score = dt * 2 + (refused === denial ? 0 : 1);
+          if (score < bestScore) {
+            best = slot;
+            bestScore = score;
+            ties = 0;
+          } else if (score === bestScore) {
+            ties++;
+          }
+        }
+        if (best !== NONE) {
+          slotUsed[best] = 1;
+          t = slotTxn[best];
+          if (ties > 0) {
+            this.ambiguousLinks++;
+            this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1} fits ${ties + 1} SMTP transactions equally (same second, sender and recipient)`);
+          }
+        }
+      }
+      target[rec] = t;
+    }
+    return target;
   }
 
   /**
    * Groups the delivery log's groups into messages: a group without `init`, or one whose tries
    * continue a deferred delivery id, is a retry of an earlier deferred message.
    */
-  private joinRetries(ids: number[]): { owners: Owner[]; ambiguous: number } {
-    const c = this.c;
-    let ambiguous = 0;
-    const owners: Owner[] = [];
-    const pendingById = new Map<number, Owner>();
-    const pendingByRcpt = new Map<number, Owner[]>();
-    const idsPersist = this.retriesKeepTheirId(ids);
-    for (const g of ids) {
-      const d = this.D, row = g;
-      const a0 = d.attStart[row];
-      const hasTry = d.attCount[row] > 0;
-      const hasInit = d.initLine[row] >= 0;
-      let owner: Owner | undefined;
-      let guessed = false;
-      if (hasTry) {
-        const byId = pendingById.get(d.attId[a0]);
-        if (byId && (!hasInit || byId.sender === d.sender[row]) && this.ownerTried(byId, d.attRecipient[a0])) {
-          owner = byId;
-        } else if (!hasInit) {
-          const list = pendingByRcpt.get(d.attRecipient[a0]);
-          if (list && list.length) {
-            owner = list[0];
-            guessed = list.length > 1;
+  private joinRetries(members: number[]): { mains: number[]; ambiguous: Set<number>; retryCandidates: Map<number, number[]> } {
+    const mains: number[] = [];
+    const ambiguous = new Set<number>();
+    const retryCandidates = new Map<number, number[]>();
+    for (const fi of members) {
+      const d = this.deliveryOf[fi];
+      if (!d) continue;
+      const base = this.groups.base[fi];
+      const pendingById = new Map<number, number>();
+      const pendingByRcpt = new Map<number, number[]>();
+      const idsPersist = retriesKeepTheirId(d);
+      const ownerSender = (o: number) => d.sender[o - base];
+      const ownerTried = (o: number, rcpt: number) => {
+        for (let g = o; g !== NONE; g = this.groupNext[g]) {
+          const row = g - base;
+          for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) if (d.attRecipient[a] === rcpt) return true;
+        }
+        return false;
+      };
+      for (let row = 0; row < d.count; row++) {
+        const g = base + row;
+        const a0 = d.attStart[row];
+        const hasTry = d.attCount[row] > 0;
+        const hasInit = d.initLine[row] >= 0;
+        let owner = NONE;
+        let guessed = false;
+        if (hasTry) {
+          const byId = pendingById.get(d.attId[a0]);
+          if (byId !== undefined && (!hasInit || ownerSender(byId) === d.sender[row]) && ownerTried(byId, d.attRecipient[a0])) {
+            owner = byId;
+          } else if (!hasInit) {
+            const list = pendingByRcpt.get(d.attRecipient[a0]);
+            if (list && list.length) {
+              owner = list[0];
+              guessed = list.length > 1;
+            }
+          }
+        }
+        if (owner !== NONE) {
+          this.appendGroup(owner, g);
+          if (guessed) {
+            ambiguous.add(owner);
+            this.ambiguousLinks++;
+          }
+        } else {
+          owner = g;
+          mains.push(g);
+          // Where the log shows that retries keep their id, a group with an init and a new id
+          // is a new message, however much it looks like a retry.
+          if (hasInit && hasTry && !idsPersist) {
+            const candidates = (pendingByRcpt.get(d.attRecipient[a0]) ?? []).filter((x) => ownerSender(x) === d.sender[row]);
+            if (candidates.length) retryCandidates.set(g, candidates);
+          }
+        }
+        for (let a = a0; a < a0 + d.attCount[row]; a++) {
+          const outcome = d.attOutcome[a];
+          const rcpt = d.attRecipient[a];
+          if (outcome === OUTCOME_CODE.deferral) {
+            pendingById.set(d.attId[a], owner);
+            const list = pendingByRcpt.get(rcpt);
+            if (!list) pendingByRcpt.set(rcpt, [owner]);
+            else if (!list.includes(owner)) list.push(owner);
+          } else if (outcome !== OUTCOME_CODE.none) {
+            if (pendingById.get(d.attId[a]) === owner) pendingById.delete(d.attId[a]);
+            const list = pendingByRcpt.get(rcpt);
+            if (list) {
+              const i = list.indexOf(owner);
+              if (i >= 0) list.splice(i, 1);
+              if (list.length === 0) pendingByRcpt.delete(rcpt);
+            }
           }
         }
       }
-      if (owner) {
-        owner.groups.push(g);
-        if (guessed) {
-          owner.ambiguous = true;
-          ambiguous++;
-        }
-      } else {
-        owner = { main: g, groups: [g], ambiguous: false, smtp: -1, sender: hasInit ? d.sender[row] : -1, time: d.time[row] };
-        // Where the log shows that retries keep their id, a group with an init and a new id
-        // is a new message, however much it looks like a retry.
-        if (hasInit && hasTry && !idsPersist) {
-          const sender = d.sender[row];
-          const candidates = (pendingByRcpt.get(d.attRecipient[a0]) ?? []).filter((x) => x.sender === sender);
-          if (candidates.length) owner.retryCandidates = candidates.slice();
-        }
-        owners.push(owner);
+    }
+    return { mains, ambiguous, retryCandidates };
+  }
+
+  /**
+   * SMTP (queued) → delivery init: qmail-send logs the new message right after qmail-queue, so
+   * it is the first unclaimed init at or after the queue time (a second early for rounding)
+   * with the same sender and recipients.
+   */
+  private matchDelivery(txnIds: Int32Array, owners: { mains: number[] }, msgOfTxn: Int32Array): Map<number, number> {
+    const { txns, groups } = this;
+    const mains = owners.mains.filter((g) => this.deliveryOf[groups.file[g]]!.initLine[groups.row[g]] >= 0);
+    const senderOf = new Float64Array(mains.length), timeOf = new Float64Array(mains.length);
+    mains.forEach((g, i) => {
+      const d = this.deliveryOf[groups.file[g]]!;
+      senderOf[i] = d.sender[groups.row[g]];
+      timeOf[i] = d.time[groups.row[g]];
+    });
+    const byKey = new Int32Array(mains.length);
+    for (let i = 0; i < byKey.length; i++) byKey[i] = i;
+    byKey.sort((a, b) => senderOf[a] - senderOf[b] || timeOf[a] - timeOf[b] || mains[a] - mains[b]);
+    const withInit = Array.from(byKey, (i) => mains[i]);
+    const sortedSender = Float64Array.from(byKey, (i) => senderOf[i]);
+    const sortedTime = Float64Array.from(byKey, (i) => timeOf[i]);
+    const gSender = (k: number) => sortedSender[k];
+    const gTime = (k: number) => sortedTime[k];
+    const segment = new Map<number, number>();
+    for (let i = withInit.length - 1; i >= 0; i--) segment.set(gSender(i), i);
+    const claimed = new Set<number>();
+    const ownerTxn = new Map<number, number>();
+    const queued = Array.from(txnIds).filter((t) => {
+      const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
+      return s.queueLine[r] >= 0 && s.sender[r] >= 0;
+    });
+    const qTimes = new Map<number, number>();
+    for (const t of queued) qTimes.set(t, this.smtpOf[txns.file[t]]!.queueTime[txns.row[t]]);
+    queued.sort((a, b) => qTimes.get(a)! - qTimes.get(b)! || a - b);
+    const accepted: number[] = [];
+    const tried: number[] = [];
+    for (const t of queued) {
+      const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
+      let i = segment.get(s.sender[r]);
+      if (i === undefined) continue;
+      accepted.length = 0;
+      for (let j = 0; j < s.rcptCount[r]; j++) {
+        const ri = s.rcptStart[r] + j;
+        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300 && !accepted.includes(s.rcptAddress[ri])) accepted.push(s.rcptAddress[ri]);
       }
-      for (let a = a0; a < a0 + d.attCount[row]; a++) {
-        const outcome = OUTCOME_OF_CODE[d.attOutcome[a]];
-        const rcpt = d.attRecipient[a];
-        if (outcome === 'deferral') {
-          pendingById.set(d.attId[a], owner);
-          const list = pendingByRcpt.get(rcpt);
-          if (!list) pendingByRcpt.set(rcpt, [owner]);
-          else if (!list.includes(owner)) list.push(owner);
-        } else if (outcome) {
-          if (pendingById.get(d.attId[a]) === owner) pendingById.delete(d.attId[a]);
-          const list = pendingByRcpt.get(rcpt);
-          if (list) {
-            const i = list.indexOf(owner);
-            if (i >= 0) list.splice(i, 1);
-            if (list.length === 0) pendingByRcpt.delete(rcpt);
-          }
-        }
+      const qt = s.queueTime[r];
+      const sender = s.sender[r];
+      // Binary search the sender's segment for the first init at or after qt - 1.
+      let lo = i, hi = i;
+      while (hi < withInit.length && gSender(hi) === sender) hi++;
+      const end = hi;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (gTime(mid) < qt - 1) lo = mid + 1;
+        else hi = mid;
       }
-    }
-    void c;
-    return { owners, ambiguous };
-  }
-
-  private ownerTried(o: Owner, recipient: number): boolean {
-    for (const g of o.groups) {
-      const d = this.D, row = g;
-      for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) if (d.attRecipient[a] === recipient) return true;
-    }
-    return false;
-  }
-
-  /** Whether this log numbers deliveries per message: some deferred id is tried again later. */
-  private retriesKeepTheirId(ids: number[]): boolean {
-    const deferred = new Set<number>();
-    for (const g of ids) {
-      const d = this.D, row = g;
-      for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
-        const key = d.attId[a] * 67108864 + d.attRecipient[a];
-        if (deferred.has(key)) return true;
-        if (d.attOutcome[a] === 2) deferred.add(key);
-      }
-    }
-    return false;
-  }
-
-  private finish(m: MessageRow): void {
-    const c = this.c;
-    let time = Infinity;
-    if (m.smtp >= 0) {
-      const t = this.txnTime(m.smtp);
-      if (t) time = Math.min(time, t);
-    }
-    const last = new Map<number, number>();
-    let deferred = false;
-    const attempts: Array<[number, number, number]> = [];
-    for (const g of m.groups) {
-      const d = this.D, row = g;
-      if (!Number.isNaN(d.time[row])) time = Math.min(time, d.time[row]);
-      for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) attempts.push([d.attTryTime[a], d.attRecipient[a], d.attOutcome[a]]);
-      if (m.sender < 0 && d.initLine[row] >= 0) m.sender = d.sender[row];
-    }
-    for (const r of m.records) if (!Number.isNaN(c.recordTime[r])) time = Math.min(time, c.recordTime[r]);
-    m.time = time === Infinity ? NaN : time;
-    attempts.sort((a, b) => a[0] - b[0]);
-    for (const [, rcpt, outcome] of attempts) {
-      last.set(rcpt, outcome);
-      if (outcome === 2) deferred = true;
-    }
-    m.deferred = deferred;
-    if (attempts.length) {
-      const finals = [...last.values()];
-      m.outcome = finals.includes(3) ? 'failed' : finals.some((o) => o !== 1) ? 'pending' : deferred ? 'deferred-delivered' : 'delivered';
-      return;
-    }
-    let denied = false, deniedOther = false, allowed = false, envelope = false;
-    for (const r of m.records) {
-      const sd = this.Y, row = r;
-      const v = c.strings.get(sd.verdict[row]);
-      if (v === 'DENIED_OTHER') deniedOther = true;
-      else if (v.startsWith('DENIED_')) denied = true;
-      else if (v === 'ALLOWED') allowed = true;
-      if (sd.hasEnvelope[row]) envelope = true;
-    }
-    if (m.smtp >= 0) {
-      const s = this.S, row = m.smtp;
-      if (s.queueLine[row] >= 0) m.outcome = 'pending';
-      else if (denied) m.outcome = 'rejected-spamdyke';
-      else if (s.rcptCount[row] === 0 && !envelope) m.outcome = 'no-envelope';
-      else m.outcome = 'rejected-smtp';
-      return;
-    }
-    m.outcome = denied ? 'rejected-spamdyke' : deniedOther ? 'rejected-smtp' : allowed ? 'pending' : 'no-envelope';
-  }
-
-  /** A failed delivery is normally followed by a bounce: a null-sender message to the original sender. */
-  private linkBounces(first: number): void {
-    const c = this.c;
-    const empty = c.strings.find('');
-    const failures: Array<{ m: number; time: number; linked: boolean }> = [];
-    const bySender = new Map<number, typeof failures>();
-    for (let i = first; i < c.rows.length; i++) {
-      const m = c.rows[i];
-      for (const g of m.groups) {
-        const d = this.D, row = g;
+      let best = NONE, bestScore = Infinity, ties = 0;
+      for (i = lo; i < end && gTime(i) <= qt + this.window; i++) {
+        const g = withInit[i];
+        if (claimed.has(g)) continue;
+        const d = this.deliveryOf[groups.file[g]]!, row = groups.row[g];
+        tried.length = 0;
         for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
-          if (d.attOutcome[a] !== 3) continue;
-          const f = { m: i, time: d.attResultTime[a], linked: false };
-          failures.push(f);
-          const key = m.sender < 0 ? empty : m.sender;
-          const list = bySender.get(key);
-          if (list) list.push(f);
-          else bySender.set(key, [f]);
+          const n = this.normRecipient(d.attRecipient[a]);
+          if (!tried.includes(n)) tried.push(n);
+        }
+        let common = 0;
+        for (const x of tried) if (accepted.includes(x)) common++;
+        if (common === 0) continue;
+        const exact = common === tried.length && common === accepted.length;
+        const score = (exact ? 0 : 100000) + Math.max(0, gTime(i) - qt);
+        if (score < bestScore) {
+          best = g;
+          bestScore = score;
+          ties = 0;
+        } else if (score === bestScore) {
+          ties++;
+        }
+      }
+      if (best !== NONE) {
+        claimed.add(best);
+        ownerTxn.set(best, t);
+        if (ties > 0) {
+          this.ambiguousLinks++;
+          const d = this.deliveryOf[groups.file[best]]!;
+          this.note(msgOfTxn[t], `the delivery group at line ${d.firstLine[groups.row[best]] + 1} was one of ${ties + 1} equally good candidates`);
         }
       }
     }
-    if (!failures.length) return;
-    for (const list of bySender.values()) list.sort((a, b) => a.time - b.time);
-    for (let i = first; i < c.rows.length; i++) {
-      const m = c.rows[i];
-      if (m.smtp >= 0 || m.sender !== empty || !m.groups.length) continue;
-      const d = this.D, row = m.groups[0];
-      if (!d.attCount[row]) continue;
-      const to = c.strings.find(deliveryRecipient(c.strings.get(d.attRecipient[d.attStart[row]])));
-      const list = bySender.get(to);
-      if (!list) continue;
-      let pick: (typeof failures)[number] | undefined;
-      for (const f of list) {
-        if (f.linked || f.m === i) continue;
-        if (f.time <= m.time + 1 && f.time >= m.time - 600) pick = f;
-      }
-      if (pick) {
-        pick.linked = true;
-        m.bounceOf = pick.m;
-        const o = c.rows[pick.m];
-        (o.bounces ??= []).push(i);
-      }
-    }
+    return ownerTxn;
   }
 
   /** The year of year-less spamdyke stamps, from the other logs, across a December→January turn. */
-  private inferSpamdykeTimes(): void {
-    const c = this.c;
+  private inferSpamdykeTimes(members: number[]): void {
     let reference = NaN;
-    for (const fi of this.members) {
-      const f = c.files[fi].parsed;
+    for (const fi of members) {
+      const f = this.files[fi].parsed;
       if (f.format === 'spamdyke') continue;
       for (let i = 0; i < f.lineTimes.length; i++) {
         if (f.lineTimes[i]) {
@@ -670,48 +582,46 @@ class FolderCorrelation {
         }
       }
     }
-    for (const fi of this.members) {
-      const f = c.files[fi];
-      const sd = f.parsed.spamdyke;
-      if (!sd) continue;
-      const ids = this.recordIds.filter((r) => c.records.file[r] === fi);
-      const times = new Uint32Array(f.parsed.lineCount);
+    for (const fi of members) {
+      const y = this.spamdykeOf[fi];
+      if (!y) continue;
+      const times = new Uint32Array(this.files[fi].parsed.lineCount);
       let year = this.options.defaultYear ?? new Date().getUTCFullYear();
-      if (sd.count && !Number.isNaN(reference)) {
+      if (y.count && !Number.isNaN(reference)) {
         const ref = civilFromLocalSeconds(reference);
         let bestDist = Infinity;
-        for (const y of [ref.year - 1, ref.year, ref.year + 1]) {
-          const dist = Math.abs(localSecondsFor(y, sd.month[0], sd.day[0], sd.secondsOfDay[0]) - reference);
+        for (const candidate of [ref.year - 1, ref.year, ref.year + 1]) {
+          const dist = Math.abs(localSecondsFor(candidate, y.month[0], y.day[0], y.secondsOfDay[0]) - reference);
           if (dist < bestDist) {
             bestDist = dist;
-            year = y;
+            year = candidate;
           }
         }
       }
-      let prevMonth = sd.count ? sd.month[0] : 0;
-      for (const r of ids) {
-        const row = c.records.row[r];
-        const month = sd.month[row];
+      let prevMonth = y.count ? y.month[0] : 0;
+      const base = this.records.base[fi];
+      for (let row = 0; row < y.count; row++) {
+        const month = y.month[row];
         if (month < prevMonth && prevMonth - month >= 6) year++;
         else if (month > prevMonth && month - prevMonth >= 6) year--;
         prevMonth = month;
-        const t = localSecondsFor(year, month, sd.day[row], sd.secondsOfDay[row]);
-        c.recordTime[r] = t;
-        if (!times[sd.line[row]]) times[sd.line[row]] = t;
+        const t = localSecondsFor(year, month, y.day[row], y.secondsOfDay[row]);
+        this.recordTime[base + row] = t;
+        if (!times[y.line[row]]) times[y.line[row]] = t;
       }
-      c.spamdykeTimes.set(f.id, times);
+      this.spamdykeTimes.set(this.files[fi].id, times);
     }
   }
 
   /** The server's UTC offset: local time of the queue reply minus its UTC EPOCH, where they agree. */
-  private deriveUtcOffset(txns: number[]): UtcOffset | undefined {
+  private deriveUtcOffset(txnIds: number[]): UtcOffset | undefined {
     const counts = new Map<number, number>();
     let total = 0;
-    for (const t of txns) {
-      const s = this.S, row = t;
-      if (s.queueLine[row] < 0 || Number.isNaN(s.queueTime[row])) continue;
+    for (const t of txnIds) {
+      const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
+      if (s.queueLine[r] < 0 || Number.isNaN(s.queueTime[r])) continue;
       // Round to the quarter hour: the reply's second and the epoch may differ by a second or two.
-      const off = Math.round((s.queueTime[row] - s.epoch[row]) / 900) * 900;
+      const off = Math.round((s.queueTime[r] - s.epoch[r]) / 900) * 900;
       counts.set(off, (counts.get(off) ?? 0) + 1);
       total++;
     }
@@ -720,16 +630,188 @@ class FolderCorrelation {
     for (const [off, n] of counts) if (n > bestCount) { best = off; bestCount = n; }
     return { seconds: best, agreeing: bestCount, total };
   }
+
+  finish(utcOffset: UtcOffset | undefined): Correlation {
+    const n = this.mSmtp.length;
+    const smtp = this.mSmtp.data, group = this.mGroup.data, record = this.mRecord.data;
+    const time = new Float64Array(n), outcome = new Uint8Array(n), deferred = new Uint8Array(n), sender = new Int32Array(n);
+    const firstKey = new Float64Array(n);
+    for (let m = 0; m < n; m++) this.summarize(m, smtp[m], group[m], record[m], time, outcome, deferred, sender, firstKey);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => (time[a] - time[b]) || (firstKey[a] - firstKey[b]));
+    const renumber = new Int32Array(n);
+    for (let i = 0; i < n; i++) renumber[order[i]] = i;
+    const permute = <T extends Int32Array | Float64Array | Uint8Array>(src: T, make: (k: number) => T): T => {
+      const out = make(n);
+      for (let i = 0; i < n; i++) out[i] = src[order[i]];
+      return out;
+    };
+    const c: Correlation = {
+      files: this.files, strings: this.strings, txns: this.txns, groups: this.groups, records: this.records,
+      recordTime: this.recordTime, groupNext: this.groupNext, recordNext: this.recordNext,
+      messageCount: n,
+      msgSmtp: permute(smtp, (k) => new Int32Array(k)), msgGroup: permute(group, (k) => new Int32Array(k)),
+      msgRecord: permute(record, (k) => new Int32Array(k)), msgSender: permute(sender, (k) => new Int32Array(k)),
+      msgTime: permute(time, (k) => new Float64Array(k)), msgOutcome: permute(outcome, (k) => new Uint8Array(k)),
+      msgDeferred: permute(deferred, (k) => new Uint8Array(k)), msgBounceOf: new Int32Array(n).fill(NONE),
+      bounces: new Map(), ambiguous: new Map(), lineOwner: new Map(), spamdykeTimes: this.spamdykeTimes, utcOffset,
+      ambiguousLinks: this.ambiguousLinks,
+    };
+    for (const [m, list] of this.notes) c.ambiguous.set(renumber[m], list);
+    linkBounces(c);
+    for (const f of this.files) c.lineOwner.set(f.id, new Int32Array(f.parsed.lineCount).fill(NONE));
+    const owners = this.files.map((f) => c.lineOwner.get(f.id)!);
+    for (let m = 0; m < n; m++) {
+      forEachLine(c, m, (fi, line) => {
+        if (owners[fi][line] === NONE) owners[fi][line] = m;
+      });
+    }
+    return c;
+  }
+
+  private summarize(m: number, t: number, g0: number, r0: number, time: Float64Array, outcome: Uint8Array, deferred: Uint8Array,
+    sender: Int32Array, firstKey: Float64Array): void {
+    const { txns, groups, records } = this;
+    let first = Infinity;
+    let snd = NONE;
+    if (t !== NONE) {
+      const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
+      const v = Number.isNaN(s.start[r]) ? s.queueTime[r] : s.start[r];
+      if (!Number.isNaN(v)) first = v;
+      snd = s.sender[r];
+      firstKey[m] = txns.file[t] * 1e9 + s.firstLine[r];
+    } else if (g0 !== NONE) {
+      firstKey[m] = groups.file[g0] * 1e9 + this.deliveryOf[groups.file[g0]]!.firstLine[groups.row[g0]];
+    } else if (r0 !== NONE) {
+      firstKey[m] = records.file[r0] * 1e9 + this.spamdykeOf[records.file[r0]]!.line[records.row[r0]];
+    }
+    // Per recipient, the outcome of its last attempt in time.
+    let anyAttempt = false, anyDeferral = false, anyFailure = false, anyOpen = false;
+    let lastTime = new Map<number, number>(), lastOutcome = new Map<number, number>();
+    for (let g = g0; g !== NONE; g = this.groupNext[g]) {
+      const d = this.deliveryOf[groups.file[g]]!, row = groups.row[g];
+      if (!Number.isNaN(d.time[row]) && d.time[row] < first) first = d.time[row];
+      if (snd === NONE && d.initLine[row] >= 0) snd = d.sender[row];
+      for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
+        anyAttempt = true;
+        const o = d.attOutcome[a];
+        if (o === OUTCOME_CODE.deferral) anyDeferral = true;
+        const rcpt = d.attRecipient[a];
+        const prev = lastTime.get(rcpt);
+        if (prev === undefined || d.attTryTime[a] >= prev) {
+          lastTime.set(rcpt, d.attTryTime[a]);
+          lastOutcome.set(rcpt, o);
+        }
+      }
+    }
+    if (anyAttempt) {
+      for (const o of lastOutcome.values()) {
+        if (o === OUTCOME_CODE.failure) anyFailure = true;
+        else if (o !== OUTCOME_CODE.success) anyOpen = true;
+      }
+    }
+    lastTime = lastOutcome = undefined as never;
+    let denied = false, deniedOther = false, allowed = false, envelope = false;
+    for (let r = r0; r !== NONE; r = this.recordNext[r]) {
+      const y = this.spamdykeOf[records.file[r]]!, row = records.row[r];
+      if (this.recordTime[r] < first) first = this.recordTime[r];
+      const v = this.strings.get(y.verdict[row]);
+      if (v === 'DENIED_OTHER') deniedOther = true;
+      else if (v.startsWith('DENIED_')) denied = true;
+      else if (v === 'ALLOWED') allowed = true;
+      if (y.hasEnvelope[row]) envelope = true;
+      if (snd === NONE && t === NONE && (y.hasEnvelope[row] || y.sender[row] !== this.emptyId)) snd = y.sender[row];
+    }
+    time[m] = first === Infinity ? NaN : first;
+    sender[m] = snd;
+    deferred[m] = anyDeferral ? 1 : 0;
+    let o: Outcome;
+    if (anyAttempt) o = anyFailure ? 'failed' : anyOpen ? 'pending' : anyDeferral ? 'deferred-delivered' : 'delivered';
+    else if (t !== NONE) {
+      const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
+      if (s.queueLine[r] >= 0) o = 'pending';
+      else if (denied) o = 'rejected-spamdyke';
+      else if (s.rcptCount[r] === 0 && !envelope) o = 'no-envelope';
+      else o = 'rejected-smtp';
+    } else o = denied ? 'rejected-spamdyke' : deniedOther ? 'rejected-smtp' : allowed ? 'pending' : 'no-envelope';
+    outcome[m] = OUTCOMES.indexOf(o);
+  }
 }
 
-function lowerBound(list: Owner[], time: number): number {
-  let lo = 0, hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].time < time) lo = mid + 1;
-    else hi = mid;
+/** Sorts ids by a key (stable on ties by id); fills `keys` (same order as the result) if given. */
+function sortBy(ids: Int32Array, key: (id: number) => number, keys?: Float64Array): Int32Array {
+  const k = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) k[i] = key(ids[i]);
+  const idx = new Int32Array(ids.length);
+  for (let i = 0; i < idx.length; i++) idx[i] = i;
+  idx.sort((a, b) => k[a] - k[b] || ids[a] - ids[b]);
+  const out = new Int32Array(ids.length);
+  for (let i = 0; i < idx.length; i++) {
+    out[i] = ids[idx[i]];
+    if (keys) keys[i] = k[idx[i]];
   }
-  return lo;
+  return out;
+}
+
+/** Whether this log numbers deliveries per message: some deferred id is tried again later. */
+function retriesKeepTheirId(d: DeliveryTable): boolean {
+  const deferred = new Map<number, number[]>();
+  for (let a = 0; a < d.attId.length; a++) {
+    const id = d.attId[a];
+    const rcpts = deferred.get(id);
+    if (rcpts && rcpts.includes(d.attRecipient[a])) return true;
+    if (d.attOutcome[a] === OUTCOME_CODE.deferral) {
+      if (rcpts) rcpts.push(d.attRecipient[a]);
+      else deferred.set(id, [d.attRecipient[a]]);
+    }
+  }
+  return false;
+}
+
+/** A failed delivery is normally followed by a bounce: a null-sender message to the original sender. */
+function linkBounces(c: Correlation): void {
+  const empty = c.strings.find('');
+  const failures: Array<{ m: number; time: number; linked: boolean }> = [];
+  const bySender = new Map<number, typeof failures>();
+  for (let m = 0; m < c.messageCount; m++) {
+    if (c.msgOutcome[m] !== OUTCOMES.indexOf('failed')) continue;
+    for (let g = c.msgGroup[m]; g !== NONE; g = c.groupNext[g]) {
+      const d = c.files[c.groups.file[g]].parsed.delivery!, row = c.groups.row[g];
+      for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
+        if (d.attOutcome[a] !== OUTCOME_CODE.failure) continue;
+        const f = { m, time: d.attResultTime[a], linked: false };
+        failures.push(f);
+        const key = c.msgSender[m] < 0 ? empty : c.msgSender[m];
+        const list = bySender.get(key);
+        if (list) list.push(f);
+        else bySender.set(key, [f]);
+      }
+    }
+  }
+  if (!failures.length) return;
+  for (const list of bySender.values()) list.sort((a, b) => a.time - b.time);
+  for (let m = 0; m < c.messageCount; m++) {
+    const g = c.msgGroup[m];
+    if (c.msgSmtp[m] !== NONE || c.msgSender[m] !== empty || g === NONE) continue;
+    const d = c.files[c.groups.file[g]].parsed.delivery!, row = c.groups.row[g];
+    if (!d.attCount[row]) continue;
+    const to = c.strings.find(deliveryRecipient(c.strings.get(d.attRecipient[d.attStart[row]])));
+    const list = bySender.get(to);
+    if (!list) continue;
+    let pick: (typeof failures)[number] | undefined;
+    for (const f of list) {
+      if (f.linked || f.m === m) continue;
+      if (f.time <= c.msgTime[m] + 1 && f.time >= c.msgTime[m] - 600) pick = f;
+    }
+    if (pick) {
+      pick.linked = true;
+      c.msgBounceOf[m] = pick.m;
+      const list2 = c.bounces.get(pick.m);
+      if (list2) list2.push(m);
+      else c.bounces.set(pick.m, [m]);
+    }
+  }
 }
 
 /** qmail's virtual domains deliver `user@dom` locally as `dom-user@dom`: compare without that prefix. */
@@ -740,30 +822,63 @@ export function deliveryRecipient(address: string): string {
   return address.startsWith(prefix) ? address.slice(prefix.length) : address;
 }
 
+/** Calls fn(file index, line) for every line of a message, part by part. */
+export function forEachLine(c: Correlation, m: number, fn: (fileIndex: number, line: number) => void): void {
+  const runs = (fi: number, first: number, last: number) => {
+    const kinds = c.files[fi].parsed.lineKinds;
+    for (let l = first; l <= last; l++) if (kinds[l] !== LineKind.Blank && kinds[l] !== LineKind.Unknown) fn(fi, l);
+  };
+  const t = c.msgSmtp[m];
+  if (t !== NONE) {
+    const fi = c.txns.file[t], s = c.files[fi].parsed.smtp!, r = c.txns.row[t];
+    runs(fi, s.firstLine[r], s.lastLine[r]);
+  }
+  for (let g = c.msgGroup[m]; g !== NONE; g = c.groupNext[g]) {
+    const fi = c.groups.file[g], d = c.files[fi].parsed.delivery!, r = c.groups.row[g];
+    runs(fi, d.firstLine[r], d.lastLine[r]);
+  }
+  for (let rec = c.msgRecord[m]; rec !== NONE; rec = c.recordNext[rec]) {
+    const fi = c.records.file[rec];
+    fn(fi, c.files[fi].parsed.spamdyke!.line[c.records.row[rec]]);
+  }
+}
+
+/** Every (file id, line) of a message, part by part. */
+export function messageLines(c: Correlation, m: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  forEachLine(c, m, (fi, line) => out.push([c.files[fi].id, line]));
+  return out;
+}
+
+export function outcomeOfRow(c: Correlation, m: number): Outcome {
+  return OUTCOMES[c.msgOutcome[m]];
+}
+
 /** The message view of a row: objects built from the tables, for features. */
 export function materialize(c: Correlation, index: number): Message {
-  const r = c.rows[index];
   const s = c.strings;
   const str = (id: number) => (id < 0 ? undefined : s.get(id));
-  let smtp: SmtpTransaction | undefined;
   const recipients = new Set<string>();
-  if (r.smtp >= 0) {
-    const fi = c.txns.file[r.smtp], t = c.files[fi].parsed.smtp!, row = c.txns.row[r.smtp];
+  let smtp: SmtpTransaction | undefined;
+  const t = c.msgSmtp[index];
+  if (t !== NONE) {
+    const fi = c.txns.file[t], tab = c.files[fi].parsed.smtp!, row = c.txns.row[t];
     const rcpts = [];
-    for (let j = 0; j < t.rcptCount[row]; j++) {
-      const ri = t.rcptStart[row] + j;
-      const code = t.rcptReplyCode[ri];
-      rcpts.push({ address: s.get(t.rcptAddress[ri]), line: t.rcptLine[ri], time: t.rcptTime[ri], replyLine: t.rcptReplyLine[ri], replyCode: code ? String(code) : '', accepted: code >= 200 && code < 300 });
-      recipients.add(s.get(t.rcptAddress[ri]));
+    for (let j = 0; j < tab.rcptCount[row]; j++) {
+      const ri = tab.rcptStart[row] + j;
+      const code = tab.rcptReplyCode[ri];
+      rcpts.push({ address: s.get(tab.rcptAddress[ri]), line: tab.rcptLine[ri], time: tab.rcptTime[ri], replyLine: tab.rcptReplyLine[ri], replyCode: code ? String(code) : '', accepted: code >= 200 && code < 300 });
+      recipients.add(s.get(tab.rcptAddress[ri]));
     }
     smtp = {
-      file: c.files[fi].id, firstLine: t.firstLine[row], lastLine: t.lastLine[row], start: t.start[row], end: t.end[row],
-      sender: str(t.sender[row]), recipients: rcpts, lastReplyLine: t.lastReplyLine[row],
-      lastCode: t.lastCode[row] ? String(t.lastCode[row]) : undefined,
-      queue: t.queueLine[row] >= 0 ? { line: t.queueLine[row], time: t.queueTime[row], epoch: t.epoch[row], qp: t.qp[row] } : undefined,
+      file: c.files[fi].id, firstLine: tab.firstLine[row], lastLine: tab.lastLine[row], start: tab.start[row], end: tab.end[row],
+      sender: str(tab.sender[row]), recipients: rcpts, lastReplyLine: tab.lastReplyLine[row],
+      lastCode: tab.lastCode[row] ? String(tab.lastCode[row]) : undefined,
+      queue: tab.queueLine[row] >= 0 ? { line: tab.queueLine[row], time: tab.queueTime[row], epoch: tab.epoch[row], qp: tab.qp[row] } : undefined,
     };
   }
-  const delivery: DeliveryGroup[] = r.groups.map((g) => {
+  const delivery: DeliveryGroup[] = [];
+  for (let g = c.msgGroup[index]; g !== NONE; g = c.groupNext[g]) {
     const fi = c.groups.file[g], d = c.files[fi].parsed.delivery!, row = c.groups.row[g];
     const attempts: DeliveryAttempt[] = [];
     for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
@@ -776,26 +891,21 @@ export function materialize(c: Correlation, index: number): Message {
     const lines: number[] = [];
     const kinds = c.files[fi].parsed.lineKinds;
     for (let l = d.firstLine[row]; l <= d.lastLine[row]; l++) if (kinds[l] !== LineKind.Blank && kinds[l] !== LineKind.Unknown) lines.push(l);
-    return { file: c.files[fi].id, lines, initLine: d.initLine[row], sender: str(d.sender[row]), time: d.time[row], attempts };
-  });
-  const spamdyke: SpamdykeRecord[] = r.records.map((rec) => {
-    const fi = c.records.file[rec], sd = c.files[fi].parsed.spamdyke!, row = c.records.row[rec];
-    if (sd.hasEnvelope[row]) recipients.add(s.get(sd.recipient[row]));
-    return {
-      file: c.files[fi].id, line: sd.line[row], verdict: s.get(sd.verdict[row]), sender: s.get(sd.sender[row]), recipient: s.get(sd.recipient[row]),
-      hasEnvelope: sd.hasEnvelope[row] === 1, ip: s.get(sd.ip[row]), month: sd.month[row], day: sd.day[row], secondsOfDay: sd.secondsOfDay[row],
-      time: c.recordTime[rec], qp: Number.isNaN(sd.qp[row]) ? undefined : sd.qp[row], epoch: Number.isNaN(sd.epoch[row]) ? undefined : sd.epoch[row],
-    };
-  });
+    delivery.push({ file: c.files[fi].id, lines, initLine: d.initLine[row], sender: str(d.sender[row]), time: d.time[row], attempts });
+  }
+  const spamdyke: SpamdykeRecord[] = [];
+  for (let rec = c.msgRecord[index]; rec !== NONE; rec = c.recordNext[rec]) {
+    const fi = c.records.file[rec], y = c.files[fi].parsed.spamdyke!, row = c.records.row[rec];
+    if (y.hasEnvelope[row]) recipients.add(s.get(y.recipient[row]));
+    spamdyke.push({
+      file: c.files[fi].id, line: y.line[row], verdict: s.get(y.verdict[row]), sender: s.get(y.sender[row]), recipient: s.get(y.recipient[row]),
+      hasEnvelope: y.hasEnvelope[row] === 1, ip: s.get(y.ip[row]), month: y.month[row], day: y.day[row], secondsOfDay: y.secondsOfDay[row],
+      time: c.recordTime[rec], qp: Number.isNaN(y.qp[row]) ? undefined : y.qp[row], epoch: Number.isNaN(y.epoch[row]) ? undefined : y.epoch[row],
+    });
+  }
   return {
-    index, time: r.time, sender: str(r.sender), recipients: [...recipients], smtp, delivery, spamdyke,
-    bounceOf: r.bounceOf >= 0 ? r.bounceOf : undefined, bounces: r.bounces ?? [], ambiguous: r.ambiguous, outcome: r.outcome, deferred: r.deferred,
+    index, time: c.msgTime[index], sender: str(c.msgSender[index]), recipients: [...recipients], smtp, delivery, spamdyke,
+    bounceOf: c.msgBounceOf[index] >= 0 ? c.msgBounceOf[index] : undefined, bounces: c.bounces.get(index) ?? [],
+    ambiguous: c.ambiguous.get(index), outcome: OUTCOMES[c.msgOutcome[index]], deferred: c.msgDeferred[index] === 1,
   };
-}
-
-/** Every (file id, line) of a message, in file order per part. */
-export function messageLines(c: Correlation, index: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  forEachLine(c, c.rows[index], (fi, line) => out.push([c.files[fi].id, line]));
-  return out;
 }

@@ -3,7 +3,7 @@
 // Lines of the usual shape take the byte path; anything else (entries run together, junk
 // before an entry, damaged lines) goes through the full parser, so both agree by construction
 // on the unusual and by test on the usual.
-import { Column, f64, Interner, u32, u8 } from './columns';
+import { ByteInterner, Column, f64, Interner, u32, u8 } from './columns';
 import { Entry, LogFormat, fieldOf, normalizeAddress } from './entry';
 import { parseLine } from './fileParser';
 import { FileProblems, LineKind, OUTCOME_CODE, ParsedLogFile } from './model';
@@ -11,7 +11,7 @@ import { DeliveryBuilder, SmtpBuilder, SpamdykeBuilder } from './tables';
 import { daysFromCivil } from './time';
 
 const MAX_PROBLEM_SAMPLES = 20;
-const SP = 32, TAB = 9, CR = 13, COMMA = 44, COLON = 58, DASH = 45, LT = 60, GT = 62, AT = 64;
+const SP = 32, TAB = 9, CR = 13, COMMA = 44, COLON = 58, DASH = 45, LT = 60, GT = 62, AT = 64, RBRACKET = 93;
 const MONTH_CODES = new Map<number, number>();
 ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].forEach((m, i) => {
   MONTH_CODES.set((m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2), i + 1);
@@ -44,17 +44,28 @@ function digits(buf: Buffer, s: number, e: number): number {
   return n;
 }
 
-/** First index of needle in buf[from, end), or -1. Needles are Buffers or bytes: a string needle would be encoded on every call. */
-function indexOfIn(buf: Buffer, needle: Buffer | number, from: number, end: number): number {
-  if (from >= end) return -1;
-  const i = buf.indexOf(needle, from);
-  return i >= 0 && i < end ? i : -1;
+const SPAMDYKE_PROGRAM = Buffer.from(' spamdyke[');
+
+/** First `, ` in buf[from, end), or -1 (a loop: the distances are short, a native call costs more). */
+function commaSpace(buf: Buffer, from: number, end: number): number {
+  for (let i = from; i < end - 1; i++) if (buf[i] === COMMA && buf[i + 1] === SP) return i;
+  return -1;
 }
 
-const COMMA_SPACE = Buffer.from(', ');
-const QP_WORD = Buffer.from(' qp ');
-const SPAMDYKE_PROGRAM = Buffer.from(' spamdyke[');
-const PID_CLOSE = Buffer.from(']: ');
+function byteAt(buf: Buffer, b: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (buf[i] === b) return i;
+  return -1;
+}
+
+/** Whether the bytes of `word` stand at buf[at]. */
+function bytesAre(buf: Buffer, at: number, word: Buffer): boolean {
+  for (let i = 0; i < word.length; i++) if (buf[at + i] !== word[i]) return false;
+  return true;
+}
+
+const LOCAL = Buffer.from('local'), REMOTE = Buffer.from('remote');
+const SUCCESS = Buffer.from('success'), DEFERRAL = Buffer.from('deferral'), FAILURE = Buffer.from('failure');
+const QUEUED_PREFIX = Buffer.from('250 ok '), QP_REASON_PREFIX = Buffer.from('250_ok_');
 
 export class LogScanner {
   private readonly offsets: Column<Float64Array>;
@@ -68,8 +79,16 @@ export class LogScanner {
   private lastDate = -1;
   private lastDays = 0;
   private readonly labelAt = new Int32Array(7);
+  private readonly valueEnd = new Int32Array(7);
+  private readonly emptyAddress: number;
+
+  private readonly addresses: ByteInterner;
+  private readonly values: ByteInterner;
 
   constructor(readonly format: LogFormat, private readonly strings: Interner, expectedBytes = 0) {
+    this.addresses = strings.bytes('address', normalizeAddress);
+    this.values = strings.bytes('value', (raw) => raw);
+    this.emptyAddress = strings.id('');
     const lines = Math.ceil(expectedBytes / 60) + 16;
     this.offsets = f64(lines + 1);
     this.kinds = u8(lines);
@@ -150,17 +169,14 @@ export class LogScanner {
 
   /** True if another `YYYY-MM-DD HH:MM:SS, ` entry starts after `from` (entries run together). */
   private hasSecondEntry(buf: Buffer, from: number, le: number): boolean {
-    for (let i = indexOfIn(buf, COLON, from, le); i >= 0; i = indexOfIn(buf, COLON, i + 1, le)) {
+    for (let i = byteAt(buf, COLON, from, le); i >= 0; i = byteAt(buf, COLON, i + 1, le)) {
       if (i + 6 < le + 1 && buf[i + 3] === COLON && buf[i + 6] === COMMA && buf[i - 6] === DASH && (buf[i - 14] === SP || buf[i - 14] === TAB)) return true;
     }
     return false;
   }
 
   private address(buf: Buffer, s: number, e: number): number {
-    let ascii = true;
-    for (let i = s; i < e; i++) if (buf[i] >= 0x80) { ascii = false; break; }
-    const raw = buf.toString(ascii ? 'latin1' : 'utf8', s, e);
-    return this.strings.id(normalizeAddress(raw));
+    return this.addresses.id(buf, s, e);
   }
 
   /** `<...>` with nothing but an address inside, as [s, e); returns the inner start or -1. */
@@ -224,9 +240,9 @@ export class LogScanner {
       if (Number.isNaN(code) || d + 3 > e) return false;
       let epoch = NaN, qp = NaN;
       // `250 ok EPOCH qp PID`: the queue reply; a cut one goes to the full parser.
-      if (code === 250 && buf[d + 3] === SP && buf[d + 4] === 111 && buf[d + 5] === 107 && buf[d + 6] === SP && isDigit(buf[d + 7])) {
-        const q = indexOfIn(buf, QP_WORD, d + 7, e);
-        if (q < 0) return false;
+      if (code === 250 && bytesAre(buf, d, QUEUED_PREFIX) && isDigit(buf[d + 7])) {
+        const q = byteAt(buf, SP, d + 7, e);
+        if (q < 0 || buf[q + 1] !== 113 || buf[q + 2] !== 112 || buf[q + 3] !== SP) return false;
         epoch = digits(buf, d + 7, q);
         qp = digits(buf, q + 4, e);
         if (Number.isNaN(epoch) || Number.isNaN(qp)) return false;
@@ -236,11 +252,11 @@ export class LogScanner {
     }
     if (this.kindIs(buf, k, e, 'check')) {
       const d = k + 7;
-      const c1 = indexOfIn(buf, COMMA_SPACE, d, e);
+      const c1 = commaSpace(buf, d, e);
       if (c1 < 0) return false;
-      const c2 = indexOfIn(buf, COMMA_SPACE, c1 + 2, e);
+      const c2 = commaSpace(buf, c1 + 2, e);
       if (c2 < 0) return false;
-      const colon = indexOfIn(buf, COLON, c1 + 2, c2);
+      const colon = byteAt(buf, COLON, c1 + 2, c2);
       if (colon <= c1 + 2) return false;
       this.smtp.other(lineNo, time);
       return this.accept(lineNo, LineKind.SmtpCheck, time);
@@ -263,14 +279,14 @@ export class LogScanner {
     const isTry = this.kindIs(buf, k, e, 'try');
     if (isTry || this.kindIs(buf, k, e, 'result')) {
       const d = k + (isTry ? 5 : 8);
-      const c1 = indexOfIn(buf, COMMA_SPACE, d, e);
+      const c1 = commaSpace(buf, d, e);
       if (c1 < 0) return false;
       const id = digits(buf, d, c1);
-      const c2 = indexOfIn(buf, COMMA_SPACE, c1 + 2, e);
+      const c2 = commaSpace(buf, c1 + 2, e);
       if (Number.isNaN(id) || c2 < 0 || c2 + 2 >= e) return false;
-      const word = buf.toString('latin1', c1 + 2, c2);
+      const w = c1 + 2, wl = c2 - w;
       if (isTry) {
-        const channel = word === 'local' ? 1 : word === 'remote' ? 2 : 0;
+        const channel = wl === 5 && bytesAre(buf, w, LOCAL) ? 1 : wl === 6 && bytesAre(buf, w, REMOTE) ? 2 : 0;
         if (!channel) return false;
         let s = c2 + 2, ae = e;
         while (s < ae && buf[s] === SP) s++;
@@ -279,7 +295,9 @@ export class LogScanner {
         this.delivery.try(lineNo, time, id, channel, this.address(buf, s, ae));
         return this.accept(lineNo, LineKind.DeliveryTry, time);
       }
-      const outcome = word === 'success' ? OUTCOME_CODE.success : word === 'deferral' ? OUTCOME_CODE.deferral : word === 'failure' ? OUTCOME_CODE.failure : 0;
+      const outcome = wl === 7 && bytesAre(buf, w, SUCCESS) ? OUTCOME_CODE.success
+        : wl === 8 && bytesAre(buf, w, DEFERRAL) ? OUTCOME_CODE.deferral
+          : wl === 7 && bytesAre(buf, w, FAILURE) ? OUTCOME_CODE.failure : 0;
       if (!outcome) return false;
       this.delivery.result(lineNo, time, id, outcome);
       return this.accept(lineNo, LineKind.DeliveryResult, time);
@@ -294,43 +312,49 @@ export class LogScanner {
     const dayValue = buf[p + 4] === SP ? (isDigit(buf[p + 5]) ? buf[p + 5] - 48 : -1) : d2(buf, p + 4);
     const h = d2(buf, p + 7), mi = d2(buf, p + 10), s = d2(buf, p + 13);
     if (dayValue < 1 || dayValue > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
-    const hostEnd = indexOfIn(buf, SP, p + 16, e);
+    const hostEnd = byteAt(buf, SP, p + 16, e);
     if (hostEnd < 0) return false;
-    if (buf.compare(SPAMDYKE_PROGRAM, 0, 10, hostEnd, hostEnd + 10) !== 0) return false;
-    if (indexOfIn(buf, SPAMDYKE_PROGRAM, hostEnd + 10, e) >= 0) return false;
-    const close = indexOfIn(buf, PID_CLOSE, hostEnd + 10, e);
-    if (close < 0) return false;
+    if (!bytesAre(buf, hostEnd, SPAMDYKE_PROGRAM)) return false;
+    const close = byteAt(buf, RBRACKET, hostEnd + 10, e);
+    if (close < 0 || buf[close + 1] !== COLON || buf[close + 2] !== SP) return false;
     const vs = close + 3;
-    let ve = indexOfIn(buf, SP, vs, e);
+    let ve = byteAt(buf, SP, vs, e);
     if (ve < 0) ve = e;
     if (buf[ve - 1] === COLON) return false;
     for (let i = vs; i < ve; i++) {
       const b = buf[i];
       if (!((b >= 65 && b <= 90) || (b >= 48 && b <= 57 && i > vs) || (b === 95 && i > vs))) return false;
     }
-    const found = this.labelAt;
-    let at = ve;
+    // The seven fields in their order, each value up to the next space (a value with a space
+    // inside goes to the full parser).
+    const at = this.labelAt;
+    let pos = ve;
     for (let k = 0; k < SPAMDYKE_LABELS.length; k++) {
-      const i = indexOfIn(buf, SPAMDYKE_LABELS[k], at, e);
-      if (i < 0) return false;
-      found[k] = i;
-      at = i + SPAMDYKE_LABELS[k].length - 1;
+      const label = SPAMDYKE_LABELS[k];
+      if (pos + label.length > e || !bytesAre(buf, pos, label)) return false;
+      at[k] = pos + label.length;
+      if (k === SPAMDYKE_LABELS.length - 1) break;
+      pos = byteAt(buf, SP, at[k], e);
+      if (pos < 0) return false;
+      this.valueEnd[k] = pos;
     }
-    const fs = found[0] + 7, fe = found[1];
-    const ts = found[1] + 5, te = found[2];
-    const is = found[2] + 12, ie = found[3];
-    const rs = found[6] + 9, re = e;
+    const fs = at[0], fe = this.valueEnd[0];
+    const ts = at[1], te = this.valueEnd[1];
+    const is = at[2], ie = this.valueEnd[2];
+    const rs = at[6], re = e;
+    // A space in the last value means more text (or another entry) after it: full parser.
+    if (byteAt(buf, SP, rs, re) >= 0) return false;
     let epoch = NaN, qp = NaN;
-    if (buf[rs] === 50 && buf.toString('latin1', rs, rs + 7) === '250_ok_' && isDigit(buf[rs + 7])) {
-      const m = QP_REASON.exec(buf.toString('latin1', rs, re));
-      if (!m) return false;
-      epoch = Number(m[1]);
-      qp = Number(m[2]);
+    if (bytesAre(buf, rs, QP_REASON_PREFIX) && isDigit(buf[rs + 7])) {
+      const u = byteAt(buf, 95, rs + 7, re);
+      if (u < 0 || buf[u + 1] !== 113 || buf[u + 2] !== 112 || buf[u + 3] !== 95) return false;
+      epoch = digits(buf, rs + 7, u);
+      qp = digits(buf, u + 4, re);
+      if (Number.isNaN(epoch) || Number.isNaN(qp)) return false;
     }
-    const recipient = this.address(buf, Math.min(ts, te), te);
-    const verdict = this.strings.id(buf.toString('latin1', vs, ve));
-    this.spamdyke.record(lineNo, month, dayValue, h * 3600 + mi * 60 + s, verdict, this.address(buf, Math.min(fs, fe), fe),
-      recipient, this.strings.get(recipient) !== '', this.strings.id(buf.toString('latin1', Math.min(is, ie), ie)), epoch, qp);
+    const recipient = this.address(buf, ts, te);
+    this.spamdyke.record(lineNo, month, dayValue, h * 3600 + mi * 60 + s, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
+      recipient, recipient !== this.emptyAddress, this.values.id(buf, is, ie), epoch, qp);
     return this.accept(lineNo, LineKind.Spamdyke, 0);
   }
 

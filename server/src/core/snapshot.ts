@@ -1,5 +1,5 @@
 import { LogFormat } from './entry';
-import { Correlation, materialize, Message, messageLines, UtcOffset } from './correlate';
+import { Correlation, materialize, Message, messageLines, outcomeOfRow, UtcOffset } from './correlate';
 import { LineKind, ParsedLogFile } from './model';
 
 export interface IndexedFile {
@@ -32,7 +32,7 @@ export class Snapshot {
   }
 
   get messageCount(): number {
-    return this.correlation.rows.length;
+    return this.correlation.messageCount;
   }
 
   /** The i-th message in time order (built on demand from the tables). */
@@ -42,7 +42,7 @@ export class Snapshot {
 
   /** Outcome of the i-th message without building it. */
   outcomeOf(i: number): Message['outcome'] {
-    return this.correlation.rows[i].outcome;
+    return outcomeOfRow(this.correlation, i);
   }
 
   get utcOffset(): UtcOffset | undefined {
