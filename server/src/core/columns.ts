@@ -165,22 +165,22 @@ export class ByteInterner {
   private mask = (1 << 16) - 1;
   private arena = Buffer.allocUnsafe(1 << 20);
   private arenaUsed = 0;
-  private starts: number[] = [];
-  private lengths: number[] = [];
-  private hashes: number[] = [];
-  private ids: number[] = [];
+  private count = 0;
+  private starts = new Int32Array(1 << 15);
+  private lengths = new Int32Array(1 << 15);
+  private hashes = new Int32Array(1 << 15);
+  private ids = new Int32Array(1 << 15);
 
   constructor(private readonly strings: Interner, private readonly normalize: (raw: string) => string) {}
 
   id(buf: Buffer, s: number, e: number): number {
-    let h = 0x811c9dc5;
-    let ascii = true;
-    for (let i = s; i < e; i++) {
-      const b = buf[i];
-      if (b >= 0x80) ascii = false;
-      h = Math.imul(h ^ b, 16777619);
-    }
     const len = e - s;
+    // Hash the length and the first and last bytes only: values that share those are rare,
+    // and the full comparison below settles them.
+    let h = Math.imul(0x811c9dc5 ^ len, 16777619);
+    const headEnd = Math.min(e, s + 8);
+    for (let i = s; i < headEnd; i++) h = Math.imul(h ^ buf[i], 16777619);
+    for (let i = Math.max(headEnd, e - 12); i < e; i++) h = Math.imul(h ^ buf[i], 16777619);
     let slot = h & this.mask;
     for (;;) {
       const entry = this.slots[slot] - 1;
@@ -188,6 +188,8 @@ export class ByteInterner {
       if (this.hashes[entry] === h && this.lengths[entry] === len && this.same(entry, buf, s, len)) return this.ids[entry];
       slot = (slot + 1) & this.mask;
     }
+    let ascii = true;
+    for (let i = s; i < e; i++) if (buf[i] >= 0x80) { ascii = false; break; }
     const id = this.strings.id(this.normalize(buf.toString(ascii ? 'latin1' : 'utf8', s, e)));
     this.add(buf, s, len, h, id, slot);
     return id;
@@ -205,22 +207,33 @@ export class ByteInterner {
       this.arena.copy(bigger, 0, 0, this.arenaUsed);
       this.arena = bigger;
     }
+    if (this.count === this.starts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.starts = grow(this.starts);
+      this.lengths = grow(this.lengths);
+      this.hashes = grow(this.hashes);
+      this.ids = grow(this.ids);
+    }
     buf.copy(this.arena, this.arenaUsed, s, s + len);
-    const entry = this.starts.length;
-    this.starts.push(this.arenaUsed);
-    this.lengths.push(len);
-    this.hashes.push(h);
-    this.ids.push(id);
+    const entry = this.count++;
+    this.starts[entry] = this.arenaUsed;
+    this.lengths[entry] = len;
+    this.hashes[entry] = h;
+    this.ids[entry] = id;
     this.arenaUsed += len;
     this.slots[slot] = entry + 1;
-    if (this.starts.length * 2 > this.slots.length) this.grow();
+    if (this.count * 2 > this.slots.length) this.grow();
   }
 
   private grow(): void {
     const size = this.slots.length * 2;
     this.slots = new Int32Array(size);
     this.mask = size - 1;
-    for (let entry = 0; entry < this.starts.length; entry++) {
+    for (let entry = 0; entry < this.count; entry++) {
       let slot = this.hashes[entry] & this.mask;
       while (this.slots[slot]) slot = (slot + 1) & this.mask;
       this.slots[slot] = entry + 1;

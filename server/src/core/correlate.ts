@@ -169,6 +169,10 @@ class Builder {
   private readonly notes = new Map<number, string[]>();
   private readonly deliveryNorm: Int32Array;
   private readonly msgOfTxn: Int32Array;
+  // Per-recipient outcome of one message's attempts (a message has few recipients).
+  private readonly scratchRcpt = new Int32Array(4096);
+  private readonly scratchTime = new Float64Array(4096);
+  private readonly scratchOutcome = new Uint8Array(4096);
   private readonly qpNext: Int32Array;
   private readonly recordTarget: Int32Array;
   ambiguousLinks = 0;
@@ -310,7 +314,6 @@ class Builder {
     const slotTxn = new Int32Array(slotCount), slotRcpt = new Int32Array(slotCount), slotNext = new Int32Array(slotCount).fill(NONE);
     const slotUsed = new Uint8Array(slotCount);
     const slotHead = new Map<number, number>();
-    const slotTail = new Map<number, number>();
     const slotSender = new Int32Array(slotCount);
     let k = 0;
     for (const t of txnIds) {
@@ -326,17 +329,19 @@ class Builder {
         slotTxn[k] = t;
         slotRcpt[k] = ri;
         slotSender[k] = sender;
-        const key = pairKey(sender, s.rcptAddress[ri]);
-        const tail = slotTail.get(key);
-        if (tail === undefined) slotHead.set(key, k);
-        else slotNext[tail] = k;
-        slotTail.set(key, k);
       }
+    }
+    // Chains in transaction order: built back to front by prepending.
+    for (let slot = slotCount - 1; slot >= 0; slot--) {
+      const t = slotTxn[slot];
+      const key = pairKey(slotSender[slot], this.smtpOf[txns.file[t]]!.rcptAddress[slotRcpt[slot]]);
+      slotNext[slot] = slotHead.get(key) ?? NONE;
+      slotHead.set(key, slot);
     }
     const target = this.recordTarget;
     const timeoutId = strings.find('TIMEOUT');
     const allowedId = strings.find('ALLOWED');
-    const order = sortBy(Int32Array.from(recIds), (r) => this.recordTime[r]);
+    const order = sortBy(Int32Array.from(recIds), this.recordTime);
     for (const rec of order) {
       const y = this.spamdykeOf[records.file[rec]]!, row = records.row[rec];
       const time = this.recordTime[rec];
@@ -359,10 +364,18 @@ class Builder {
         const timeout = y.verdict[row] === timeoutId;
         const denial = y.verdict[row] !== allowedId;
         let best = NONE, bestScore = Infinity, ties = 0;
-        for (let slot = slotHead.get(pairKey(y.sender[row], y.recipient[row])) ?? NONE; slot !== NONE; slot = slotNext[slot]) {
+        const key = pairKey(y.sender[row], y.recipient[row]);
+        // Chains run in transaction order and records come in time order: slots that are used
+        // or too old for any later record are dropped from the front, so each is passed once.
+        let head = slotHead.get(key) ?? NONE;
+        while (head !== NONE && (slotUsed[head] || this.smtpOf[txns.file[slotTxn[head]]]!.end[txns.row[slotTxn[head]]] < time - 902)) head = slotNext[head];
+        if (head === NONE) slotHead.delete(key);
+        else slotHead.set(key, head);
+        for (let slot = head; slot !== NONE; slot = slotNext[slot]) {
           if (slotUsed[slot]) continue;
           const ct = slotTxn[slot];
           const s = this.smtpOf[txns.file[ct]]!, r = txns.row[ct], ri = slotRcpt[slot];
+          if (s.start[r] > time + 2) break;
           if (slotSender[slot] !== y.sender[row] || s.rcptAddress[ri] !== y.recipient[row]) continue;
           const queued = s.queueLine[r] >= 0;
           // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
@@ -500,8 +513,13 @@ class Builder {
     const sortedTime = Float64Array.from(byKey, (i) => timeOf[i]);
     const gSender = (k: number) => sortedSender[k];
     const gTime = (k: number) => sortedTime[k];
+    // Each sender's run [start, end) in the sorted list.
     const segment = new Map<number, number>();
-    for (let i = withInit.length - 1; i >= 0; i--) segment.set(gSender(i), i);
+    const segmentEnd = new Int32Array(withInit.length);
+    for (let i = withInit.length - 1; i >= 0; i--) {
+      segmentEnd[i] = i + 1 < withInit.length && gSender(i + 1) === gSender(i) ? segmentEnd[i + 1] : i + 1;
+      segment.set(gSender(i), i);
+    }
     const claimed = new Set<number>();
     const ownerTxn = new Map<number, number>();
     const queued = Array.from(txnIds).filter((t) => {
@@ -523,10 +541,8 @@ class Builder {
         if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300 && !accepted.includes(s.rcptAddress[ri])) accepted.push(s.rcptAddress[ri]);
       }
       const qt = s.queueTime[r];
-      const sender = s.sender[r];
       // Binary search the sender's segment for the first init at or after qt - 1.
-      let lo = i, hi = i;
-      while (hi < withInit.length && gSender(hi) === sender) hi++;
+      let lo = i, hi = segmentEnd[i];
       const end = hi;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
@@ -555,6 +571,8 @@ class Builder {
         } else if (score === bestScore) {
           ties++;
         }
+        // Candidates come in time order: after an exact match only one in the same second can tie.
+        if (bestScore < 100000 && i + 1 < end && Math.max(0, gTime(i + 1) - qt) > bestScore) break;
       }
       if (best !== NONE) {
         claimed.add(best);
@@ -688,7 +706,8 @@ class Builder {
     }
     // Per recipient, the outcome of its last attempt in time.
     let anyAttempt = false, anyDeferral = false, anyFailure = false, anyOpen = false;
-    let lastTime = new Map<number, number>(), lastOutcome = new Map<number, number>();
+    const rcpts = this.scratchRcpt, times = this.scratchTime, outcomes = this.scratchOutcome;
+    let n = 0;
     for (let g = g0; g !== NONE; g = this.groupNext[g]) {
       const d = this.deliveryOf[groups.file[g]]!, row = groups.row[g];
       if (!Number.isNaN(d.time[row]) && d.time[row] < first) first = d.time[row];
@@ -698,20 +717,24 @@ class Builder {
         const o = d.attOutcome[a];
         if (o === OUTCOME_CODE.deferral) anyDeferral = true;
         const rcpt = d.attRecipient[a];
-        const prev = lastTime.get(rcpt);
-        if (prev === undefined || d.attTryTime[a] >= prev) {
-          lastTime.set(rcpt, d.attTryTime[a]);
-          lastOutcome.set(rcpt, o);
+        let k = 0;
+        while (k < n && rcpts[k] !== rcpt) k++;
+        if (k === n) {
+          if (n === rcpts.length) continue;
+          rcpts[k] = rcpt;
+          times[k] = -Infinity;
+          n++;
+        }
+        if (d.attTryTime[a] >= times[k]) {
+          times[k] = d.attTryTime[a];
+          outcomes[k] = o;
         }
       }
     }
-    if (anyAttempt) {
-      for (const o of lastOutcome.values()) {
-        if (o === OUTCOME_CODE.failure) anyFailure = true;
-        else if (o !== OUTCOME_CODE.success) anyOpen = true;
-      }
+    for (let k = 0; k < n; k++) {
+      if (outcomes[k] === OUTCOME_CODE.failure) anyFailure = true;
+      else if (outcomes[k] !== OUTCOME_CODE.success) anyOpen = true;
     }
-    lastTime = lastOutcome = undefined as never;
     let denied = false, deniedOther = false, allowed = false, envelope = false;
     for (let r = r0; r !== NONE; r = this.recordNext[r]) {
       const y = this.spamdykeOf[records.file[r]]!, row = records.row[r];
@@ -740,9 +763,17 @@ class Builder {
 }
 
 /** Sorts ids by a key (stable on ties by id); fills `keys` (same order as the result) if given. */
-function sortBy(ids: Int32Array, key: (id: number) => number, keys?: Float64Array): Int32Array {
+function sortBy(ids: Int32Array, key: ((id: number) => number) | Float64Array, keys?: Float64Array): Int32Array {
   const k = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++) k[i] = key(ids[i]);
+  let sorted = true;
+  for (let i = 0; i < ids.length; i++) {
+    k[i] = typeof key === 'function' ? key(ids[i]) : key[ids[i]];
+    if (i > 0 && (k[i] < k[i - 1] || (k[i] === k[i - 1] && ids[i] < ids[i - 1]))) sorted = false;
+  }
+  if (sorted) {
+    if (keys) keys.set(k);
+    return ids;
+  }
   const idx = new Int32Array(ids.length);
   for (let i = 0; i < idx.length; i++) idx[i] = i;
   idx.sort((a, b) => k[a] - k[b] || ids[a] - ids[b]);
