@@ -12,11 +12,21 @@ export interface TestClient {
   process: ChildProcess;
   stderr: string[];
   logs: string[];
+  /** The latest textDocument/publishDiagnostics of each document URI. */
+  diagnostics: Map<string, PublishedDiagnostic[]>;
   /** Resolves when every work-done progress the server started has ended. */
   indexed(): Promise<void>;
   request<R>(method: string, params: unknown): Promise<R>;
   notify(method: string, params: unknown): void;
   close(): Promise<void>;
+}
+
+export interface PublishedDiagnostic {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string | number;
+  source?: string;
+  message: string;
 }
 
 export function uri(p: string): string {
@@ -53,6 +63,8 @@ export async function startServer(rootFolder: string | undefined, options: { ini
   connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
   connection.onRequest('client/registerCapability', () => null);
   connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  const diagnostics = new Map<string, PublishedDiagnostic[]>();
+  connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: PublishedDiagnostic[] }) => diagnostics.set(p.uri, p.diagnostics));
   connection.listen();
   const folders = rootFolder ? [{ uri: uri(rootFolder), name: path.basename(rootFolder) }] : null;
   await connection.sendRequest('initialize', {
@@ -72,6 +84,7 @@ export async function startServer(rootFolder: string | undefined, options: { ini
     process: proc,
     stderr,
     logs,
+    diagnostics,
     indexed: () => new Promise<void>((resolve) => {
       const check = () => {
         if (started && active.size === 0) resolve();

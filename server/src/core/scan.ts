@@ -52,6 +52,19 @@ function commaSpace(buf: Buffer, from: number, end: number): number {
   return -1;
 }
 
+/**
+ * Bytes the fast path takes as an address: printable ASCII without spaces or angle brackets.
+ * Anything else (UTF-8, control characters, stray brackets) is left to the full parser, whose
+ * notion of white space is Unicode's.
+ */
+function plainAddress(buf: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const b = buf[i];
+    if (b <= SP || b >= 0x7f || b === LT || b === GT) return false;
+  }
+  return true;
+}
+
 function byteAt(buf: Buffer, b: number, from: number, end: number): number {
   for (let i = from; i < end; i++) if (buf[i] === b) return i;
   return -1;
@@ -130,17 +143,21 @@ export class LogScanner {
 
   private line(buf: Buffer, ls: number, le: number): void {
     const lineNo = this.lineNo++;
-    let p = ls;
-    while (p < le && (buf[p] === SP || buf[p] === TAB)) p++;
-    while (le > p && (buf[le - 1] === SP || buf[le - 1] === TAB)) le--;
-    if (p === le) {
-      this.kinds.push(LineKind.Blank);
-      this.times.push(0);
-      this.endGroup();
+    let p = ls, e = le;
+    while (p < e && (buf[p] === SP || buf[p] === TAB)) p++;
+    while (e > p && (buf[e - 1] === SP || buf[e - 1] === TAB)) e--;
+    if (p === e) {
+      this.blank();
       return;
     }
-    const fast = this.format === 'spamdyke' ? this.spamdykeFast(buf, p, le, lineNo) : this.isoFast(buf, p, le, lineNo);
+    const fast = this.format === 'spamdyke' ? this.spamdykeFast(buf, p, e, lineNo) : this.isoFast(buf, p, e, lineNo);
     if (!fast) this.slowPath(buf.toString('utf8', ls, le), lineNo);
+  }
+
+  private blank(): void {
+    this.kinds.push(LineKind.Blank);
+    this.times.push(0);
+    this.endGroup();
   }
 
   private endGroup(): void {
@@ -155,9 +172,11 @@ export class LogScanner {
 
   private isoTime(buf: Buffer, p: number): number {
     if (buf[p + 4] !== DASH || buf[p + 7] !== DASH || buf[p + 10] !== SP || buf[p + 13] !== COLON || buf[p + 16] !== COLON) return -1;
-    const date = d2(buf, p) * 1000000 + d2(buf, p + 2) * 10000 + d2(buf, p + 5) * 100 + d2(buf, p + 8);
+    const y1 = d2(buf, p), y2 = d2(buf, p + 2), mo = d2(buf, p + 5), dd = d2(buf, p + 8);
+    if (y1 < 0 || y2 < 0 || mo < 0 || dd < 0) return -1;
+    const date = y1 * 1000000 + y2 * 10000 + mo * 100 + dd;
     const h = d2(buf, p + 11), m = d2(buf, p + 14), s = d2(buf, p + 17);
-    if (date < 0 || h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 60) return -1;
+    if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 60) return -1;
     if (date !== this.lastDate) {
       const y = Math.floor(date / 10000), mo = Math.floor(date / 100) % 100, d = date % 100;
       if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
@@ -182,11 +201,7 @@ export class LogScanner {
   /** `<...>` with nothing but an address inside, as [s, e); returns the inner start or -1. */
   private bracketed(buf: Buffer, s: number, e: number): number {
     if (buf[s] !== LT || buf[e - 1] !== GT || e - s < 2) return -1;
-    for (let i = s + 1; i < e - 1; i++) {
-      const b = buf[i];
-      if (b === LT || b === GT || b === SP || b === TAB) return -1;
-    }
-    return s + 1;
+    return plainAddress(buf, s + 1, e - 1) ? s + 1 : -1;
   }
 
   private isoFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
@@ -219,11 +234,9 @@ export class LogScanner {
         inner = d;
         ie = e;
       }
+      if (!plainAddress(buf, inner, ie)) return false;
       let at = inner === ie;
-      for (let i = inner; i < ie; i++) {
-        if (buf[i] === SP || buf[i] === TAB) return false;
-        if (buf[i] === AT) at = true;
-      }
+      for (let i = inner; i < ie && !at; i++) if (buf[i] === AT) at = true;
       if (!at) return false;
       this.smtp.from(lineNo, time, this.address(buf, inner, ie));
       return this.accept(lineNo, LineKind.SmtpFrom, time);
@@ -291,7 +304,7 @@ export class LogScanner {
         let s = c2 + 2, ae = e;
         while (s < ae && buf[s] === SP) s++;
         if (buf[s] === LT && buf[ae - 1] === GT) { s++; ae--; }
-        if (ae <= s) return false;
+        if (ae <= s || !plainAddress(buf, s, ae)) return false;
         this.delivery.try(lineNo, time, id, channel, this.address(buf, s, ae));
         return this.accept(lineNo, LineKind.DeliveryTry, time);
       }
@@ -352,6 +365,7 @@ export class LogScanner {
       qp = digits(buf, u + 4, re);
       if (Number.isNaN(epoch) || Number.isNaN(qp)) return false;
     }
+    if (!plainAddress(buf, fs, fe) || !plainAddress(buf, ts, te)) return false;
     const recipient = this.address(buf, ts, te);
     this.spamdyke.record(lineNo, month, dayValue, h * 3600 + mi * 60 + s, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
       recipient, recipient !== this.emptyAddress, this.values.id(buf, is, ie), epoch, qp);
@@ -363,8 +377,12 @@ export class LogScanner {
     const parsed = parseLine(this.format, text);
     if (parsed.problem) this.problem(lineNo, parsed.problem);
     if (parsed.entries.length === 0) {
-      this.kinds.push(LineKind.Unknown);
-      this.times.push(0);
+      if (parsed.problem) {
+        this.kinds.push(LineKind.Unknown);
+        this.times.push(0);
+      } else {
+        this.blank();
+      }
       return;
     }
     const first = parsed.entries[0];
