@@ -6,7 +6,7 @@
 // typed arrays, and a message is a row of typed arrays. Message objects for features are built
 // on demand by `materialize`.
 import * as nodePath from 'path';
-import { Interner } from './columns';
+import { Interner, IntTable } from './columns';
 import { civilFromLocalSeconds, localSecondsFor } from './time';
 import {
   DeliveryAttempt, DeliveryGroup, DeliveryTable, LineKind, OUTCOME_CODE, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable, SmtpTransaction,
@@ -169,6 +169,8 @@ class Builder {
   private readonly notes = new Map<number, string[]>();
   private readonly deliveryNorm: Int32Array;
   private readonly msgOfTxn: Int32Array;
+  private readonly recordTailOfTxn: Int32Array;
+  private readonly groupTxn: Int32Array;
   // Per-recipient outcome of one message's attempts (a message has few recipients).
   private readonly scratchRcpt = new Int32Array(4096);
   private readonly scratchTime = new Float64Array(4096);
@@ -193,6 +195,8 @@ class Builder {
     this.emptyId = strings.id('');
     this.deliveryNorm = new Int32Array(strings.values.length + 1).fill(NONE);
     this.msgOfTxn = new Int32Array(txns.file.length).fill(NONE);
+    this.recordTailOfTxn = new Int32Array(txns.file.length).fill(NONE);
+    this.groupTxn = new Int32Array(groups.file.length).fill(NONE);
     this.qpNext = new Int32Array(txns.file.length).fill(NONE);
     this.recordTarget = new Int32Array(records.file.length).fill(NONE);
   }
@@ -222,13 +226,16 @@ class Builder {
   }
 
   folder(members: number[]): UtcOffset | undefined {
-    const { txns, groups, records } = this;
-    const txnIds: number[] = [], groupIds: number[] = [], recIds: number[] = [];
-    for (const fi of members) {
-      for (let id = txns.base[fi]; id < txns.base[fi + 1]; id++) txnIds.push(id);
-      for (let id = groups.base[fi]; id < groups.base[fi + 1]; id++) groupIds.push(id);
-      for (let id = records.base[fi]; id < records.base[fi + 1]; id++) recIds.push(id);
-    }
+    const { txns, records } = this;
+    const idsOf = (ids: RecordIds) => {
+      let n = 0;
+      for (const fi of members) n += ids.base[fi + 1] - ids.base[fi];
+      const out = new Int32Array(n);
+      let k = 0;
+      for (const fi of members) for (let id = ids.base[fi]; id < ids.base[fi + 1]; id++) out[k++] = id;
+      return out;
+    };
+    const txnIds = idsOf(txns), recIds = idsOf(records);
     this.inferSpamdykeTimes(members);
 
     // Transactions by start time.
@@ -237,9 +244,7 @@ class Builder {
       const v = s.start[r];
       return Number.isNaN(v) ? (Number.isNaN(s.queueTime[r]) ? 0 : s.queueTime[r]) : v;
     };
-    const txnOrder = Int32Array.from(txnIds);
-    const startOf = new Float64Array(txnOrder.length);
-    const txnByStart = sortBy(txnOrder, (t) => tStart(t), startOf);
+    const txnByStart = sortBy(txnIds, (t) => tStart(t));
 
     // Each transaction's message number in this folder is its position in start order.
     const firstMessage = this.mSmtp.length;
@@ -259,7 +264,7 @@ class Builder {
     // Retries that came back with an `init` of their own (per-attempt delivery ids).
     const merged = new Set<number>();
     for (const [o, candidates] of owners.retryCandidates) {
-      if (ownerTxn.has(o)) continue;
+      if (ownerTxn[o] !== NONE) continue;
       const into = candidates.find((x) => !merged.has(x)) ?? candidates[0];
       this.appendGroup(into, o);
       merged.add(o);
@@ -270,9 +275,9 @@ class Builder {
     }
     for (const o of owners.mains) {
       if (merged.has(o)) continue;
-      const t = ownerTxn.get(o);
+      const t = ownerTxn[o];
       let m: number;
-      if (t !== undefined) {
+      if (t !== NONE) {
         m = msgOfTxn[t];
         this.mGroup.data[m] = o;
       } else {
@@ -284,7 +289,7 @@ class Builder {
       if (owners.ambiguous.has(o)) this.note(m, RETRY_NOTE);
     }
     // spamdyke records: chained onto their transaction's message, or messages of their own.
-    const recTail = new Map<number, number>();
+    const recTail = this.recordTailOfTxn;
     for (const r of recIds) {
       const t = recordTarget[r];
       if (t === NONE) {
@@ -294,33 +299,33 @@ class Builder {
         continue;
       }
       const m = msgOfTxn[t];
-      const tail = recTail.get(m);
-      if (tail === undefined) this.mRecord.data[m] = r;
+      const tail = recTail[t];
+      if (tail === NONE) this.mRecord.data[m] = r;
       else this.recordNext[tail] = r;
-      recTail.set(m, r);
+      recTail[t] = r;
     }
     return this.deriveUtcOffset(txnIds);
   }
 
   /** spamdyke ↔ SMTP: ALLOWED by the exact qp key; refusals by second, sender, recipient and refusal. */
-  private matchSpamdyke(txnIds: Int32Array, recIds: number[], msgOfTxn: Int32Array): Int32Array {
+  private matchSpamdyke(txnIds: Int32Array, recIds: Int32Array, msgOfTxn: Int32Array): Int32Array {
     const { txns, records, strings } = this;
     // Small-integer hash keys (V8 hashes those fast) with chains; equality is checked on the chain.
-    const byQp = new Map<number, number>();
+    const byQp = new IntTable(txnIds.length);
     const qpNext = this.qpNext;
     // Recipient slots: (sender, recipient) → chain of (transaction, recipient row).
     let slotCount = 0;
     for (const t of txnIds) slotCount += this.smtpOf[txns.file[t]]!.rcptCount[txns.row[t]];
     const slotTxn = new Int32Array(slotCount), slotRcpt = new Int32Array(slotCount), slotNext = new Int32Array(slotCount).fill(NONE);
     const slotUsed = new Uint8Array(slotCount);
-    const slotHead = new Map<number, number>();
+    const slotHead = new IntTable(slotCount);
     const slotSender = new Int32Array(slotCount);
     let k = 0;
     for (const t of txnIds) {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
       if (s.queueLine[r] >= 0) {
         const key = s.qp[r] & 0x3fffffff;
-        qpNext[t] = byQp.get(key) ?? NONE;
+        qpNext[t] = byQp.get(key);
         byQp.set(key, t);
       }
       const sender = s.sender[r] < 0 ? this.emptyId : s.sender[r];
@@ -335,20 +340,20 @@ class Builder {
     for (let slot = slotCount - 1; slot >= 0; slot--) {
       const t = slotTxn[slot];
       const key = pairKey(slotSender[slot], this.smtpOf[txns.file[t]]!.rcptAddress[slotRcpt[slot]]);
-      slotNext[slot] = slotHead.get(key) ?? NONE;
+      slotNext[slot] = slotHead.get(key);
       slotHead.set(key, slot);
     }
     const target = this.recordTarget;
     const timeoutId = strings.find('TIMEOUT');
     const allowedId = strings.find('ALLOWED');
-    const order = sortBy(Int32Array.from(recIds), this.recordTime);
+    const order = sortBy(recIds, this.recordTime);
     for (const rec of order) {
       const y = this.spamdykeOf[records.file[rec]]!, row = records.row[rec];
       const time = this.recordTime[rec];
       let t = NONE;
       if (!Number.isNaN(y.qp[row])) {
         let found = 0, best = Infinity;
-        for (let c = byQp.get(y.qp[row] & 0x3fffffff) ?? NONE; c !== NONE; c = qpNext[c]) {
+        for (let c = byQp.get(y.qp[row] & 0x3fffffff); c !== NONE; c = qpNext[c]) {
           const s = this.smtpOf[txns.file[c]]!, r = txns.row[c];
           if (s.qp[r] !== y.qp[row] || s.epoch[r] !== y.epoch[row]) continue;
           found++;
@@ -367,10 +372,10 @@ class Builder {
         const key = pairKey(y.sender[row], y.recipient[row]);
         // Chains run in transaction order and records come in time order: slots that are used
         // or too old for any later record are dropped from the front, so each is passed once.
-        let head = slotHead.get(key) ?? NONE;
+        const oldHead = slotHead.get(key);
+        let head = oldHead;
         while (head !== NONE && (slotUsed[head] || this.smtpOf[txns.file[slotTxn[head]]]!.end[txns.row[slotTxn[head]]] < time - 902)) head = slotNext[head];
-        if (head === NONE) slotHead.delete(key);
-        else slotHead.set(key, head);
+        if (head !== oldHead) slotHead.set(key, head);
         for (let slot = head; slot !== NONE; slot = slotNext[slot]) {
           if (slotUsed[slot]) continue;
           const ct = slotTxn[slot];
@@ -496,7 +501,7 @@ class Builder {
    * it is the first unclaimed init at or after the queue time (a second early for rounding)
    * with the same sender and recipients.
    */
-  private matchDelivery(txnIds: Int32Array, owners: { mains: number[] }, msgOfTxn: Int32Array): Map<number, number> {
+  private matchDelivery(txnIds: Int32Array, owners: { mains: number[] }, msgOfTxn: Int32Array): Int32Array {
     const { txns, groups } = this;
     const mains = owners.mains.filter((g) => this.deliveryOf[groups.file[g]]!.initLine[groups.row[g]] >= 0);
     const senderOf = new Float64Array(mains.length), timeOf = new Float64Array(mains.length);
@@ -505,9 +510,7 @@ class Builder {
       senderOf[i] = d.sender[groups.row[g]];
       timeOf[i] = d.time[groups.row[g]];
     });
-    const byKey = new Int32Array(mains.length);
-    for (let i = 0; i < byKey.length; i++) byKey[i] = i;
-    byKey.sort((a, b) => senderOf[a] - senderOf[b] || timeOf[a] - timeOf[b] || mains[a] - mains[b]);
+    const byKey = stableByBucket(sortIndex(timeOf), (i) => senderOf[i], this.strings.values.length);
     const withInit = Array.from(byKey, (i) => mains[i]);
     const sortedSender = Float64Array.from(byKey, (i) => senderOf[i]);
     const sortedTime = Float64Array.from(byKey, (i) => timeOf[i]);
@@ -520,15 +523,11 @@ class Builder {
       segmentEnd[i] = i + 1 < withInit.length && gSender(i + 1) === gSender(i) ? segmentEnd[i + 1] : i + 1;
       segment.set(gSender(i), i);
     }
-    const claimed = new Set<number>();
-    const ownerTxn = new Map<number, number>();
-    const queued = Array.from(txnIds).filter((t) => {
+    const ownerTxn = this.groupTxn;
+    const queued = sortBy(txnIds.filter((t) => {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
       return s.queueLine[r] >= 0 && s.sender[r] >= 0;
-    });
-    const qTimes = new Map<number, number>();
-    for (const t of queued) qTimes.set(t, this.smtpOf[txns.file[t]]!.queueTime[txns.row[t]]);
-    queued.sort((a, b) => qTimes.get(a)! - qTimes.get(b)! || a - b);
+    }), (t) => this.smtpOf[txns.file[t]]!.queueTime[txns.row[t]]);
     const accepted: number[] = [];
     const tried: number[] = [];
     for (const t of queued) {
@@ -552,7 +551,7 @@ class Builder {
       let best = NONE, bestScore = Infinity, ties = 0;
       for (i = lo; i < end && gTime(i) <= qt + this.window; i++) {
         const g = withInit[i];
-        if (claimed.has(g)) continue;
+        if (ownerTxn[g] !== NONE) continue;
         const d = this.deliveryOf[groups.file[g]]!, row = groups.row[g];
         tried.length = 0;
         for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
@@ -575,8 +574,7 @@ class Builder {
         if (bestScore < 100000 && i + 1 < end && Math.max(0, gTime(i + 1) - qt) > bestScore) break;
       }
       if (best !== NONE) {
-        claimed.add(best);
-        ownerTxn.set(best, t);
+        ownerTxn[best] = t;
         if (ties > 0) {
           this.ambiguousLinks++;
           const d = this.deliveryOf[groups.file[best]]!;
@@ -632,7 +630,7 @@ class Builder {
   }
 
   /** The server's UTC offset: local time of the queue reply minus its UTC EPOCH, where they agree. */
-  private deriveUtcOffset(txnIds: number[]): UtcOffset | undefined {
+  private deriveUtcOffset(txnIds: Int32Array): UtcOffset | undefined {
     const counts = new Map<number, number>();
     let total = 0;
     for (const t of txnIds) {
@@ -653,11 +651,8 @@ class Builder {
     const n = this.mSmtp.length;
     const smtp = this.mSmtp.data, group = this.mGroup.data, record = this.mRecord.data;
     const time = new Float64Array(n), outcome = new Uint8Array(n), deferred = new Uint8Array(n), sender = new Int32Array(n);
-    const firstKey = new Float64Array(n);
-    for (let m = 0; m < n; m++) this.summarize(m, smtp[m], group[m], record[m], time, outcome, deferred, sender, firstKey);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => (time[a] - time[b]) || (firstKey[a] - firstKey[b]));
+    for (let m = 0; m < n; m++) this.summarize(m, smtp[m], group[m], record[m], time, outcome, deferred, sender);
+    const order = sortIndex(time.subarray(0, n));
     const renumber = new Int32Array(n);
     for (let i = 0; i < n; i++) renumber[order[i]] = i;
     const permute = <T extends Int32Array | Float64Array | Uint8Array>(src: T, make: (k: number) => T): T => {
@@ -689,7 +684,7 @@ class Builder {
   }
 
   private summarize(m: number, t: number, g0: number, r0: number, time: Float64Array, outcome: Uint8Array, deferred: Uint8Array,
-    sender: Int32Array, firstKey: Float64Array): void {
+    sender: Int32Array): void {
     const { txns, groups, records } = this;
     let first = Infinity;
     let snd = NONE;
@@ -698,11 +693,6 @@ class Builder {
       const v = Number.isNaN(s.start[r]) ? s.queueTime[r] : s.start[r];
       if (!Number.isNaN(v)) first = v;
       snd = s.sender[r];
-      firstKey[m] = txns.file[t] * 1e9 + s.firstLine[r];
-    } else if (g0 !== NONE) {
-      firstKey[m] = groups.file[g0] * 1e9 + this.deliveryOf[groups.file[g0]]!.firstLine[groups.row[g0]];
-    } else if (r0 !== NONE) {
-      firstKey[m] = records.file[r0] * 1e9 + this.spamdykeOf[records.file[r0]]!.line[records.row[r0]];
     }
     // Per recipient, the outcome of its last attempt in time.
     let anyAttempt = false, anyDeferral = false, anyFailure = false, anyOpen = false;
@@ -762,26 +752,63 @@ class Builder {
   }
 }
 
-/** Sorts ids by a key (stable on ties by id); fills `keys` (same order as the result) if given. */
-function sortBy(ids: Int32Array, key: ((id: number) => number) | Float64Array, keys?: Float64Array): Int32Array {
+const INDEX_BITS = 2 ** 21;
+
+/**
+ * The permutation that orders `keys` ascending, ties by position; NaN last. Integer keys (times
+ * in seconds, ids) are packed with their position into one double and sorted natively, which
+ * is several times faster than a comparator.
+ */
+export function sortIndex(keys: Float64Array): Int32Array {
+  const n = keys.length;
+  const out = new Int32Array(n);
+  let min = Infinity, max = -Infinity, integral = true;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i];
+    if (Number.isNaN(k)) continue;
+    if (k !== Math.floor(k) || !Number.isFinite(k)) integral = false;
+    if (k < min) min = k;
+    if (k > max) max = k;
+  }
+  if (min === Infinity) min = max = 0;
+  if (integral && n < INDEX_BITS && max - min + 1 < 2 ** 31) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = Number.isNaN(keys[i]) ? max + 1 : keys[i];
+      packed[i] = (k - min) * INDEX_BITS + i;
+    }
+    packed.sort();
+    for (let i = 0; i < n; i++) out[i] = packed[i] % INDEX_BITS;
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = i;
+  const key = (i: number) => (Number.isNaN(keys[i]) ? Infinity : keys[i]);
+  out.sort((a, b) => key(a) - key(b) || a - b);
+  return out;
+}
+
+/** Stable reordering of a permutation by a small non-negative integer key (counting sort). */
+function stableByBucket(order: Int32Array, bucketOf: (i: number) => number, buckets: number): Int32Array {
+  const counts = new Int32Array(buckets + 1);
+  for (let i = 0; i < order.length; i++) counts[bucketOf(order[i]) + 1]++;
+  for (let b = 0; b < buckets; b++) counts[b + 1] += counts[b];
+  const out = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) out[counts[bucketOf(order[i])]++] = order[i];
+  return out;
+}
+
+/** Sorts ids by a key (stable on ties by position); returns ids unchanged when already sorted. */
+function sortBy(ids: Int32Array, key: ((id: number) => number) | Float64Array): Int32Array {
   const k = new Float64Array(ids.length);
   let sorted = true;
   for (let i = 0; i < ids.length; i++) {
     k[i] = typeof key === 'function' ? key(ids[i]) : key[ids[i]];
-    if (i > 0 && (k[i] < k[i - 1] || (k[i] === k[i - 1] && ids[i] < ids[i - 1]))) sorted = false;
+    if (i > 0 && !(k[i] >= k[i - 1])) sorted = false;
   }
-  if (sorted) {
-    if (keys) keys.set(k);
-    return ids;
-  }
-  const idx = new Int32Array(ids.length);
-  for (let i = 0; i < idx.length; i++) idx[i] = i;
-  idx.sort((a, b) => k[a] - k[b] || ids[a] - ids[b]);
+  if (sorted) return ids;
+  const order = sortIndex(k);
   const out = new Int32Array(ids.length);
-  for (let i = 0; i < idx.length; i++) {
-    out[i] = ids[idx[i]];
-    if (keys) keys[i] = k[idx[i]];
-  }
+  for (let i = 0; i < order.length; i++) out[i] = ids[order[i]];
   return out;
 }
 
