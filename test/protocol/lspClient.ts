@@ -1,11 +1,21 @@
 // A minimal LSP client for protocol tests: starts the built server with --stdio and speaks
 // JSON-RPC to it over its standard input and output, as any editor would.
 import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
-export const SERVER = path.resolve(__dirname, '../../../server/out/server.js');
+/** The repository root: the nearest folder up from this (bundled) file holding our package.json. */
+function repoRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'mail-log-lens') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no mail-log-lens package.json above ${__dirname}`);
+  }
+}
+
+export const SERVER = path.join(repoRoot(), 'server/out/server.js');
 
 export interface TestClient {
   connection: MessageConnection;
@@ -67,7 +77,9 @@ export async function startServer(rootFolder: string | undefined, options: { ini
   connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: PublishedDiagnostic[] }) => diagnostics.set(p.uri, p.diagnostics));
   connection.listen();
   const folders = rootFolder ? [{ uri: uri(rootFolder), name: path.basename(rootFolder) }] : null;
-  await connection.sendRequest('initialize', {
+  const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`the server exited (${code}) before answering initialize: ${stderr.join('')}`))));
+  exited.catch(() => undefined);
+  await Promise.race([exited, connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: rootFolder ? uri(rootFolder) : null,
     workspaceFolders: folders,
@@ -77,7 +89,7 @@ export async function startServer(rootFolder: string | undefined, options: { ini
       workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
       textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } },
     },
-  });
+  })]);
   connection.sendNotification('initialized', {});
   return {
     connection,
