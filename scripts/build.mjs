@@ -34,7 +34,7 @@ const builds = [];
 if (only !== 'tests') {
   builds.push(
     esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
-    esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts' }, outdir: 'server/out' }),
+    esbuild.build({ ...common, entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts', scanWorker: 'server/src/scanWorker.ts' }, outdir: 'server/out' }),
   );
 }
 if (only !== 'product') {

@@ -1,5 +1,7 @@
 // Command line: `node server/out/cli.js stats PATH...` summarises mail logs without an editor.
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
 import { Snapshot } from './core/snapshot';
@@ -125,7 +127,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cli.js: no SMTP, delivery or spamdyke log found in ${paths.join(', ')}\n`);
     return 1;
   }
-  for (const f of found) await index.indexFileAs(f.path, f.format);
+  const workers = Math.min(3, Math.max(0, os.cpus().length - 1));
+  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'));
   const snap = index.snapshot();
   const stats = computeStats(snap);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

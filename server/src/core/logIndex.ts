@@ -8,6 +8,7 @@ import { LogFormat } from './entry';
 import { correlate, CorrelationOptions } from './correlate';
 import { detectFormat, portFromFileName } from './detect';
 import { parseLogText, readLogFile, ReadOptions, sniffFile } from './readLog';
+import { scanFiles } from './parallelScan';
 import { IndexedFile, Snapshot } from './snapshot';
 
 export interface IndexOptions extends CorrelationOptions {
@@ -49,6 +50,20 @@ export class LogIndex {
     this.disk.set(filePath, file);
     this.changed();
     return file;
+  }
+
+  /**
+   * Parses many files from disk at once, with `workers` extra threads running
+   * `workerScript` (the bundled scan worker); 0 workers scans them all here.
+   */
+  async indexFilesAs(list: Array<{ path: string; format: LogFormat }>, workers: number, workerScript: string, read: ReadOptions = {}): Promise<void> {
+    const jobs = await Promise.all(list.map(async (f) => ({ ...f, bytes: (await fs.promises.stat(f.path)).size })));
+    const scanned = await scanFiles(jobs, this.strings, workers, workerScript, read);
+    scanned.forEach(({ path: filePath, parsed }, i) => {
+      const format = list[i].format;
+      this.disk.set(filePath, { id: this.nextId++, path: filePath, format, port: format === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source: 'disk' });
+    });
+    this.changed();
   }
 
   /** Unsaved editor text takes the place of the file on disk until closeEditor. */

@@ -53,16 +53,30 @@ function commaSpace(buf: Buffer, from: number, end: number): number {
 }
 
 /**
- * Bytes the fast path takes as an address: printable ASCII without spaces or angle brackets.
- * Anything else (UTF-8, control characters, stray brackets) is left to the full parser, whose
- * notion of white space is Unicode's.
+ * Bytes the fast path takes as an address: no space, control character or angle bracket, and
+ * no UTF-8 sequence of a Unicode space (the full parser's notion of white space). Anything
+ * else is left to the full parser.
  */
 function plainAddress(buf: Buffer, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
     const b = buf[i];
-    if (b <= SP || b >= 0x7f || b === LT || b === GT) return false;
+    if (b <= SP || b === 0x7f || b === LT || b === GT) return false;
+    if (b >= 0xc2 && unicodeSpaceAt(buf, i)) return false;
   }
   return true;
+}
+
+/** U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF in UTF-8. */
+function unicodeSpaceAt(buf: Buffer, i: number): boolean {
+  const b = buf[i], c = buf[i + 1], d = buf[i + 2];
+  switch (b) {
+    case 0xc2: return c === 0xa0;
+    case 0xe1: return c === 0x9a && d === 0x80;
+    case 0xe2: return (c === 0x80 && ((d >= 0x80 && d <= 0x8a) || d === 0xa8 || d === 0xa9 || d === 0xaf)) || (c === 0x81 && d === 0x9f);
+    case 0xe3: return c === 0x80 && d === 0x80;
+    case 0xef: return c === 0xbb && d === 0xbf;
+    default: return false;
+  }
 }
 
 function byteAt(buf: Buffer, b: number, from: number, end: number): number {
@@ -226,6 +240,11 @@ export class LogScanner {
   }
 
   private smtpEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
+    if (e === k + 5 && buf[k] === 102 && buf[k + 1] === 114 && buf[k + 2] === 111 && buf[k + 3] === 109 && buf[k + 4] === COMMA) {
+      // `from, ` with the null sender (its trailing space trimmed).
+      this.smtp.from(lineNo, time, this.emptyAddress);
+      return this.accept(lineNo, LineKind.SmtpFrom, time);
+    }
     if (this.kindIs(buf, k, e, 'from')) {
       const d = k + 6;
       let inner = this.bracketed(buf, d, e);

@@ -1,0 +1,8 @@
+// Entry of a scan worker thread (see core/parallelScan.ts).
+import { parentPort, workerData } from 'worker_threads';
+import { scanInThisThread, transferables, ScanJob } from './core/parallelScan';
+
+scanInThisThread((workerData as { jobs: ScanJob[] }).jobs).then(
+  (out) => parentPort!.postMessage(out, transferables(out.results.map((r) => r.parsed))),
+  (e) => parentPort!.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) }),
+);
