@@ -7,8 +7,28 @@ export interface Column<T extends TypedArray> {
   data: T;
   length: number;
   push(v: number): number;
-  /** A right-sized copy. */
+  /** Makes room for `capacity` values in one step (one copy instead of repeated doubling). */
+  reserve(capacity: number): void;
+  /** The values: a view when the array is nearly full, else a right-sized copy. */
   finish(): T;
+}
+
+/** Columns created by one builder, so it can reserve room in all of them at once. */
+export class ColumnSet {
+  readonly all: Array<Column<Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>> = [];
+  f64 = (): Column<Float64Array> => this.add(f64());
+  u32 = (): Column<Uint32Array> => this.add(u32());
+  i32 = (): Column<Int32Array> => this.add(i32());
+  u16 = (): Column<Uint16Array> => this.add(u16());
+  u8 = (): Column<Uint8Array> => this.add(u8());
+  private add<C extends Column<Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>>(c: C): C {
+    this.all.push(c);
+    return c;
+  }
+  /** Grows every column to `factor` times its current length (plus a margin). */
+  reserve(factor: number): void {
+    for (const c of this.all) c.reserve(Math.ceil(c.length * factor * 1.03) + 64);
+  }
 }
 
 // One class per array type, written out: a shared generic class (or one class body evaluated
@@ -28,8 +48,14 @@ class F64 implements Column<Float64Array> {
     this.data[this.length] = v;
     return this.length++;
   }
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Float64Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   finish(): Float64Array {
-    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+    return this.length >= this.data.length * 0.85 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 
@@ -48,8 +74,14 @@ class U32 implements Column<Uint32Array> {
     this.data[this.length] = v;
     return this.length++;
   }
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Uint32Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   finish(): Uint32Array {
-    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+    return this.length >= this.data.length * 0.85 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 
@@ -68,8 +100,14 @@ class I32 implements Column<Int32Array> {
     this.data[this.length] = v;
     return this.length++;
   }
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Int32Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   finish(): Int32Array {
-    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+    return this.length >= this.data.length * 0.85 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 
@@ -88,8 +126,14 @@ class U16 implements Column<Uint16Array> {
     this.data[this.length] = v;
     return this.length++;
   }
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Uint16Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   finish(): Uint16Array {
-    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+    return this.length >= this.data.length * 0.85 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 
@@ -108,8 +152,14 @@ class U8 implements Column<Uint8Array> {
     this.data[this.length] = v;
     return this.length++;
   }
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const next = new Uint8Array(capacity);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
   finish(): Uint8Array {
-    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+    return this.length >= this.data.length * 0.85 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length);
   }
 }
 

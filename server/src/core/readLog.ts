@@ -42,6 +42,7 @@ export async function readLogFile(path: string, format: LogFormat, strings: Inte
       const lastNl = buf.lastIndexOf(10, len - 1);
       const cut = lastNl < 0 ? 0 : lastNl + 1;
       if (cut > 0) scanner.scan(buf, 0, cut, consumed);
+      if (consumed === 0) scanner.reserveFor(size, cut);
       consumed += cut;
       buf.copy(buf, 0, cut, len);
       carry = len - cut;

@@ -95,7 +95,7 @@ const SUCCESS = Buffer.from('success'), DEFERRAL = Buffer.from('deferral'), FAIL
 const QUEUED_PREFIX = Buffer.from('250 ok '), QP_REASON_PREFIX = Buffer.from('250_ok_');
 
 export class LogScanner {
-  private readonly offsets: Column<Float64Array>;
+  private readonly offsets: Column<Float64Array | Uint32Array>;
   private readonly kinds: Column<Uint8Array>;
   private readonly times: Column<Uint32Array>;
   private lineNo = 0;
@@ -116,8 +116,8 @@ export class LogScanner {
     this.addresses = strings.bytes('address', normalizeAddress);
     this.values = strings.bytes('value', (raw) => raw);
     this.emptyAddress = strings.id('');
-    const lines = Math.ceil(expectedBytes / 60) + 16;
-    this.offsets = f64(lines + 1);
+    const lines = Math.min(Math.ceil(expectedBytes / 60) + 16, 1 << 16);
+    this.offsets = expectedBytes < 0xffffffff ? u32(lines + 1) : f64(lines + 1);
     this.kinds = u8(lines);
     this.times = u32(lines);
   }
@@ -138,6 +138,17 @@ export class LogScanner {
     }
   }
 
+  /**
+   * After the first part of a file: makes room for the whole file in one step, extrapolating
+   * from what that part held, so that columns are not copied again and again as they grow.
+   */
+  reserveFor(totalBytes: number, scannedBytes: number): void {
+    if (scannedBytes <= 0 || totalBytes <= scannedBytes) return;
+    const factor = totalBytes / scannedBytes;
+    for (const c of [this.offsets, this.kinds, this.times]) c.reserve(Math.ceil(c.length * factor * 1.03) + 64);
+    (this.format === 'smtp' ? this.smtp : this.format === 'delivery' ? this.delivery : this.spamdyke).columns.reserve(factor);
+  }
+
   finish(byteLength: number): ParsedLogFile {
     this.offsets.push(byteLength);
     const offsets = this.offsets.finish();
@@ -145,7 +156,7 @@ export class LogScanner {
       format: this.format,
       lineCount: this.lineNo,
       byteLength,
-      lineOffsets: byteLength < 0xffffffff ? Uint32Array.from(offsets) : offsets,
+      lineOffsets: offsets,
       lineKinds: this.kinds.finish(),
       lineTimes: this.times.finish(),
       problems: this.problems,

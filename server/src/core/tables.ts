@@ -1,13 +1,15 @@
 // Builders of the per-file tables. The byte scanner (fast path) and the full parser (slow path
 // for unusual lines) both report entries through these, so grouping lives in one place.
-import { Column, f64, i32, Interner, u16, u32, u8 } from './columns';
+import { Column, ColumnSet, Interner } from './columns';
 import { DeliveryTable, OUTCOME_CODE, SmtpTable, SpamdykeTable } from './model';
 
 export class SmtpBuilder {
-  private firstLine = u32(); private lastLine = u32(); private start = f64(); private end = f64();
-  private sender = i32(); private queueLine = i32(); private queueTime = f64(); private epoch = f64(); private qp = f64();
-  private lastCode = u16(); private lastReplyLine = i32(); private rcptStart = u32(); private rcptCount = u32();
-  private rAddress = i32(); private rLine = u32(); private rTime = f64(); private rReplyLine = i32(); private rReplyCode = u16();
+  readonly columns = new ColumnSet();
+  private readonly c = this.columns;
+  private firstLine = this.c.u32(); private lastLine = this.c.u32(); private start = this.c.f64(); private end = this.c.f64();
+  private sender = this.c.i32(); private queueLine = this.c.i32(); private queueTime = this.c.f64(); private epoch = this.c.f64(); private qp = this.c.f64();
+  private lastCode = this.c.u16(); private lastReplyLine = this.c.i32(); private rcptStart = this.c.u32(); private rcptCount = this.c.u32();
+  private rAddress = this.c.i32(); private rLine = this.c.u32(); private rTime = this.c.f64(); private rReplyLine = this.c.i32(); private rReplyCode = this.c.u16();
   private current = -1;
   private pendingRcpt = -1;
 
@@ -99,10 +101,12 @@ export class SmtpBuilder {
 }
 
 export class DeliveryBuilder {
-  private firstLine = u32(); private lastLine = u32(); private initLine = i32(); private sender = i32(); private time = f64();
-  private attStart = u32(); private attCount = u32();
-  private aId = f64(); private aChannel = u8(); private aRecipient = i32(); private aTryLine = u32(); private aTryTime = f64();
-  private aResultLine = i32(); private aResultTime = f64(); private aOutcome = u8();
+  readonly columns = new ColumnSet();
+  private readonly c = this.columns;
+  private firstLine = this.c.u32(); private lastLine = this.c.u32(); private initLine = this.c.i32(); private sender = this.c.i32(); private time = this.c.f64();
+  private attStart = this.c.u32(); private attCount = this.c.u32();
+  private aId = this.c.f64(); private aChannel = this.c.u8(); private aRecipient = this.c.i32(); private aTryLine = this.c.u32(); private aTryTime = this.c.f64();
+  private aResultLine = this.c.i32(); private aResultTime = this.c.f64(); private aOutcome = this.c.u8();
   private current = -1;
 
   endGroup(): void {
@@ -174,8 +178,10 @@ export class DeliveryBuilder {
 }
 
 export class SpamdykeBuilder {
-  private line = u32(); private verdict = i32(); private sender = i32(); private recipient = i32(); private hasEnvelope = u8();
-  private ip = i32(); private month = u8(); private day = u8(); private sod = u32(); private qp = f64(); private epoch = f64();
+  readonly columns = new ColumnSet();
+  private readonly c = this.columns;
+  private line = this.c.u32(); private verdict = this.c.i32(); private sender = this.c.i32(); private recipient = this.c.i32(); private hasEnvelope = this.c.u8();
+  private ip = this.c.i32(); private month = this.c.u8(); private day = this.c.u8(); private sod = this.c.u32(); private qp = this.c.f64(); private epoch = this.c.f64();
 
   record(line: number, month: number, day: number, secondsOfDay: number, verdict: number, sender: number, recipient: number,
     hasEnvelope: boolean, ip: number, epoch: number, qp: number): void {
