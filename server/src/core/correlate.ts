@@ -89,8 +89,8 @@ export interface Correlation {
   msgBounceOf: Int32Array;
   bounces: Map<number, number[]>;
   ambiguous: Map<number, string[]>;
-  /** Per file id: the message index owning each line, -1 for none. */
-  lineOwner: Map<number, Int32Array>;
+  /** Per file id: the message index owning each line, -1 for none (built on first use). */
+  lineOwner: LineOwners;
   /** Per spamdyke file id: local seconds of each line, with the inferred year (0 for none). */
   spamdykeTimes: Map<number, Uint32Array>;
   utcOffset?: UtcOffset;
@@ -668,18 +668,12 @@ class Builder {
       msgRecord: permute(record, (k) => new Int32Array(k)), msgSender: permute(sender, (k) => new Int32Array(k)),
       msgTime: permute(time, (k) => new Float64Array(k)), msgOutcome: permute(outcome, (k) => new Uint8Array(k)),
       msgDeferred: permute(deferred, (k) => new Uint8Array(k)), msgBounceOf: new Int32Array(n).fill(NONE),
-      bounces: new Map(), ambiguous: new Map(), lineOwner: new Map(), spamdykeTimes: this.spamdykeTimes, utcOffset,
+      bounces: new Map(), ambiguous: new Map(), lineOwner: undefined as unknown as LineOwners, spamdykeTimes: this.spamdykeTimes, utcOffset,
       ambiguousLinks: this.ambiguousLinks,
     };
     for (const [m, list] of this.notes) c.ambiguous.set(renumber[m], list);
     linkBounces(c);
-    for (const f of this.files) c.lineOwner.set(f.id, new Int32Array(f.parsed.lineCount).fill(NONE));
-    const owners = this.files.map((f) => c.lineOwner.get(f.id)!);
-    for (let m = 0; m < n; m++) {
-      forEachLine(c, m, (fi, line) => {
-        if (owners[fi][line] === NONE) owners[fi][line] = m;
-      });
-    }
+    c.lineOwner = new LineOwners(c);
     return c;
   }
 
@@ -869,6 +863,32 @@ function linkBounces(c: Correlation): void {
       if (list2) list2.push(m);
       else c.bounces.set(pick.m, [m]);
     }
+  }
+}
+
+/**
+ * Which message owns each line, per file id. Built the first time a feature asks: the command
+ * line summary never needs it.
+ */
+export class LineOwners {
+  private owners: Map<number, Int32Array> | undefined;
+
+  constructor(private readonly c: Correlation) {}
+
+  get(fileId: number): Int32Array | undefined {
+    if (!this.owners) this.owners = this.build();
+    return this.owners.get(fileId);
+  }
+
+  private build(): Map<number, Int32Array> {
+    const c = this.c;
+    const byIndex = c.files.map((f) => new Int32Array(f.parsed.lineCount).fill(NONE));
+    for (let m = 0; m < c.messageCount; m++) {
+      forEachLine(c, m, (fi, line) => {
+        if (byIndex[fi][line] === NONE) byIndex[fi][line] = m;
+      });
+    }
+    return new Map(c.files.map((f, i) => [f.id, byIndex[i]]));
   }
 }
 
