@@ -44,15 +44,19 @@ export class WorkspaceIndexer {
       progress?.begin(title, 0, 'looking for logs', false);
       try {
         const found = await findLogFiles(folders, this.include);
-        let done = 0;
-        for (const f of found) {
-          progress?.report(Math.round((done / found.length) * 100), path.basename(f.path));
-          try {
-            await this.index.indexFileAs(f.path, f.format, { between: yieldToRequests });
-          } catch (e) {
-            this.connection.console.warn(`Mail Log Lens: cannot read ${f.path}: ${e instanceof Error ? e.message : e}`);
+        progress?.report(0, `${found.length} log file${found.length === 1 ? '' : 's'}`);
+        try {
+          // One worker thread scans part of the files; this thread scans the rest between requests.
+          await this.index.indexFilesAs(found, found.length > 1 ? 1 : 0, path.join(__dirname, 'scanWorker.js'), { between: yieldToRequests });
+        } catch (e) {
+          this.connection.console.warn(`Mail Log Lens: indexing in parallel failed (${e instanceof Error ? e.message : e}); reading the files one by one`);
+          for (const f of found) {
+            try {
+              await this.index.indexFileAs(f.path, f.format, { between: yieldToRequests });
+            } catch (err) {
+              this.connection.console.warn(`Mail Log Lens: cannot read ${f.path}: ${err instanceof Error ? err.message : err}`);
+            }
           }
-          done++;
         }
         this.reportProblems();
       } finally {
