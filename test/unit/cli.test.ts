@@ -1,0 +1,47 @@
+// `node server/out/cli.js stats`: the built command line, on real files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'server/out/cli.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+
+test('stats summarises a folder: messages by outcome, verdicts, the UTC offset', () => {
+  const r = run('stats', '--json', path.join(ROOT, 'test/fixtures/formats'));
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.messages, 2);
+  assert.equal(s.outcomes.delivered, 1);
+  assert.equal(s.outcomes['rejected-spamdyke'], 1);
+  assert.deepEqual(s.verdicts, { DENIED_RDNS_MISSING: 1, ALLOWED: 1 });
+  assert.equal(s.utcOffsetSeconds, 7200);
+  assert.equal(s.unparsedLines, 0);
+});
+
+test('stats in words names the files and the outcomes', () => {
+  const r = run('stats', path.join(ROOT, 'samples'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /smtp \(port 25\)/);
+  assert.match(r.stdout, /Messages: 400\b/);
+  assert.match(r.stdout, /delivered\s+\d+/);
+  assert.match(r.stdout, /spamdyke verdicts:\n\s+ALLOWED/);
+});
+
+test('unparsed lines are counted and shown, not dropped', () => {
+  const r = run('stats', '--json', path.join(ROOT, 'test/fixtures/hover'));
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.ok(s.unparsedLines >= 1);
+  assert.ok(s.unparsedSamples.length >= 1 && s.unparsedSamples[0].line >= 1);
+});
+
+test('an unreadable path is a clear error and a non-zero exit', () => {
+  const r = run('stats', '/nonexistent/mail-logs');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /cannot read \/nonexistent\/mail-logs/);
+  const usage = run('frobnicate');
+  assert.notEqual(usage.status, 0);
+  assert.match(usage.stderr, /usage:/);
+});
