@@ -156,6 +156,23 @@ async function lspLatency(folder: string, files: string[]): Promise<void> {
     }
     console.log(`${method.padEnd(26)} ${percentile(times, 50).toFixed(2).padStart(8)} ${percentile(times, 99).toFixed(2).padStart(8)} ${Math.max(...times).toFixed(2).padStart(8)}`);
   }
+  // The timeline's requests on the whole download: a page of messages, a text filter, one
+  // message's events (what the tree asks when a message is expanded).
+  const timed = async (label: string, params: unknown) => {
+    const times: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 5; i++) {
+      const start = process.hrtime.bigint();
+      const r = await client.request<{ total: number }>('mailLogs/messages', params);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      total = r.total;
+    }
+    console.log(`${label.padEnd(48)} ${Math.min(...times).toFixed(1).padStart(8)} ${Math.max(...times).toFixed(1).padStart(8)}  (${total.toLocaleString('en-US')} matching)`);
+  };
+  console.log(`\n${'mailLogs/messages'.padEnd(48)} ${'min ms'.padStart(8)} ${'max ms'.padStart(8)}  (5 runs)`);
+  await timed('first 500 of all, newest first, no events', { order: 'newest', offset: 0, limit: 500, events: false });
+  await timed('text filter "example.org", first 500', { filter: { text: 'example.org' }, limit: 500, events: false });
+  await timed('outcome filter "failed", with events', { filter: { outcomes: ['failed'] }, limit: 500 });
   await client.close();
 }
 
