@@ -1,0 +1,50 @@
+// Scanning in parallel (files split across threads) gives exactly what one thread gives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Interner } from '../../server/src/core/columns';
+import { detectFormat } from '../../server/src/core/detect';
+import { ParsedLogFile } from '../../server/src/core/model';
+import { readLogFile } from '../../server/src/core/readLog';
+import { scanFiles } from '../../server/src/core/parallelScan';
+import { generateCorpus } from '../corpus/generator';
+
+const WORKER = path.resolve(__dirname, '../../../server/out/scanWorker.js');
+const STRING_COLUMNS = new Set(['sender', 'rcptAddress', 'attRecipient', 'verdict', 'recipient', 'ip']);
+
+/** A parse result with string ids replaced by the strings, comparable across interners. */
+function plain(p: ParsedLogFile, strings: Interner): unknown {
+  const table = (t: object | undefined) => t && Object.fromEntries(Object.entries(t).map(([k, v]) => [k,
+    ArrayBuffer.isView(v) ? Array.from(v as Int32Array, (x) => (STRING_COLUMNS.has(k) && x >= 0 ? strings.get(x) : x)) : v]));
+  return {
+    lineCount: p.lineCount, byteLength: p.byteLength, problems: p.problems,
+    lineOffsets: Array.from(p.lineOffsets), lineKinds: Array.from(p.lineKinds), lineTimes: Array.from(p.lineTimes),
+    smtp: table(p.smtp), delivery: table(p.delivery), spamdyke: table(p.spamdyke),
+  };
+}
+
+function corpus(options: Parameters<typeof generateCorpus>[1]): { dir: string; files: Array<{ path: string; format: 'smtp' | 'delivery' | 'spamdyke'; bytes: number }> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-par-'));
+  generateCorpus(dir, options, false);
+  const files = fs.readdirSync(dir).map((n) => path.join(dir, n)).map((p) => ({
+    path: p, format: detectFormat(fs.readFileSync(p, 'utf8').slice(0, 16384))!, bytes: fs.statSync(p).size,
+  }));
+  return { dir, files };
+}
+
+test('scanning with a worker thread gives what one thread gives', async () => {
+  const { dir, files } = corpus({ seed: 42, messages: 30000 });
+  try {
+    const one = new Interner();
+    const expected = [];
+    for (const f of files) expected.push(plain(await readLogFile(f.path, f.format, one), one));
+    const strings = new Interner();
+    const got = await scanFiles(files, strings, 1, WORKER);
+    assert.deepEqual(got.map((r) => r.path), files.map((f) => f.path));
+    got.forEach((r, i) => assert.deepEqual(plain(r.parsed, strings), expected[i], path.basename(r.path)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
