@@ -38,7 +38,7 @@ test('scanning with a worker thread gives what one thread gives', async () => {
   const { dir, files } = corpus({ seed: 42, messages: 30000 });
   try {
     const one = new Interner();
-    const expected = [];
+    const expected: unknown[] = [];
     for (const f of files) expected.push(plain(await readLogFile(f.path, f.format, one), one));
     const strings = new Interner();
     const got = await scanFiles(files, strings, 1, WORKER);
