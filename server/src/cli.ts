@@ -2,11 +2,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { collectGarbage } from './core/gc';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
 import { Snapshot } from './core/snapshot';
 
-const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] PATH...
+const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] PATH...
   PATH: log files or folders holding them (any file names; the content decides)`;
 
 export interface Stats {
@@ -93,12 +94,14 @@ async function main(argv: string[]): Promise<number> {
   let json = false;
   let year: number | undefined;
   let window: number | undefined;
+  let workers = Math.min(3, Math.max(0, os.cpus().length - 1));
   const paths: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') json = true;
     else if (a === '--year') year = Number(rest[++i]);
     else if (a === '--window') window = Number(rest[++i]);
+    else if (a === '--workers') workers = Math.max(0, Math.floor(Number(rest[++i])) || 0);
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;
@@ -127,8 +130,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cli.js: no SMTP, delivery or spamdyke log found in ${paths.join(', ')}\n`);
     return 1;
   }
-  const workers = Math.min(3, Math.max(0, os.cpus().length - 1));
-  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'));
+  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'), { afterFile: collectGarbage });
+  collectGarbage();
   const snap = index.snapshot();
   const stats = computeStats(snap);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

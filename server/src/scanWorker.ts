@@ -2,7 +2,10 @@
 import { parentPort, workerData } from 'worker_threads';
 import { scanInThisThread, transferables, ScanJob } from './core/parallelScan';
 
-scanInThisThread((workerData as { jobs: ScanJob[] }).jobs).then(
+import { collectGarbage } from './core/gc';
+
+const data = workerData as { jobs: ScanJob[]; collect: boolean };
+scanInThisThread(data.jobs, undefined, { afterFile: data.collect ? collectGarbage : undefined }).then(
   (out) => parentPort!.postMessage(out, transferables(out.results.map((r) => r.parsed))),
   (e) => parentPort!.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) }),
 );

@@ -8,7 +8,7 @@ import { LogFormat } from './entry';
 import { correlate, CorrelationOptions } from './correlate';
 import { detectFormat, portFromFileName } from './detect';
 import { parseLogText, readLogFile, ReadOptions, sniffFile } from './readLog';
-import { scanFiles } from './parallelScan';
+import { scanFiles, ScanOptions } from './parallelScan';
 import { IndexedFile, Snapshot } from './snapshot';
 
 export interface IndexOptions extends CorrelationOptions {
@@ -56,7 +56,7 @@ export class LogIndex {
    * Parses many files from disk at once, with `workers` extra threads running
    * `workerScript` (the bundled scan worker); 0 workers scans them all here.
    */
-  async indexFilesAs(list: Array<{ path: string; format: LogFormat }>, workers: number, workerScript: string, read: ReadOptions = {}): Promise<void> {
+  async indexFilesAs(list: Array<{ path: string; format: LogFormat }>, workers: number, workerScript: string, read: ScanOptions = {}): Promise<void> {
     const jobs = await Promise.all(list.map(async (f) => ({ ...f, bytes: (await fs.promises.stat(f.path)).size })));
     const scanned = await scanFiles(jobs, this.strings, workers, workerScript, read);
     scanned.forEach(({ path: filePath, parsed }, i) => {

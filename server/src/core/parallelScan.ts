@@ -13,15 +13,23 @@ export interface ScanJob {
   bytes: number;
 }
 
+export interface ScanOptions extends ReadOptions {
+  /** Called after each file (the CLI collects garbage there to keep the peak memory down). */
+  afterFile?: () => void;
+}
+
 export interface ScanOutput {
   results: Array<{ path: string; parsed: ParsedLogFile }>;
   strings: string[];
 }
 
 /** The body of a scan worker: scans its jobs and reports tables plus its interned strings. */
-export async function scanInThisThread(jobs: ScanJob[], strings = new Interner(), options: ReadOptions = {}): Promise<ScanOutput> {
+export async function scanInThisThread(jobs: ScanJob[], strings = new Interner(), options: ScanOptions = {}): Promise<ScanOutput> {
   const results: ScanOutput['results'] = [];
-  for (const job of jobs) results.push({ path: job.path, parsed: await readLogFile(job.path, job.format, strings, options) });
+  for (const job of jobs) {
+    results.push({ path: job.path, parsed: await readLogFile(job.path, job.format, strings, options) });
+    options.afterFile?.();
+  }
   return { results, strings: strings.values };
 }
 
@@ -69,11 +77,11 @@ export function binJobs(jobs: ScanJob[], count: number): ScanJob[][] {
  * Scans the jobs with `workers` extra threads (0: all here). `workerScript` is the bundled
  * worker entry. Results come back in job order, with ids of `strings`.
  */
-export async function scanFiles(jobs: ScanJob[], strings: Interner, workers: number, workerScript: string, options: ReadOptions = {}): Promise<Array<{ path: string; parsed: ParsedLogFile }>> {
+export async function scanFiles(jobs: ScanJob[], strings: Interner, workers: number, workerScript: string, options: ScanOptions = {}): Promise<Array<{ path: string; parsed: ParsedLogFile }>> {
   const threads = Math.max(1, Math.min(workers + 1, jobs.length));
   const bins = binJobs(jobs, threads);
   const remote = bins.slice(1).map((bin) => new Promise<ScanOutput>((resolve, reject) => {
-    const worker = new Worker(workerScript, { workerData: { jobs: bin } });
+    const worker = new Worker(workerScript, { workerData: { jobs: bin, collect: !!options.afterFile } });
     worker.once('message', (m: ScanOutput | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with ${code}`)));
