@@ -4,27 +4,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { poll, wsPath } from './helpers';
 import type { MailLogLensApi } from '../../client/src/extension';
 import type { EventNode, MessageNode, TimelineNode } from '../../client/src/timeline/provider';
 
-function wsPath(...parts: string[]): string {
-  return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, ...parts);
-}
-
-async function poll<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    let v: T | undefined;
-    try {
-      v = await fn();
-    } catch {
-      v = undefined;
-    }
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const messagesOf = (nodes: TimelineNode[]) => nodes.filter((n): n is MessageNode => n.type === 'message');
 
