@@ -122,3 +122,20 @@ test('format detection by content, tolerant of junk lines', () => {
   assert.equal(portFromFileName('/x/smtp_587.log'), 587);
   assert.equal(portFromFileName('/x/smtp.log'), undefined);
 });
+
+test('variants seen in other exports: bare recipient and init addresses, spamdyke 4 lines without encryption and reason', () => {
+  const to = '2021-03-09 12:43:51, to, recipient@example.com';
+  const te = parseSmtpLine(to);
+  assert.equal(te.problem, undefined);
+  assert.equal(f(to, te.entries[0], 'address'), 'recipient@example.com');
+  const init = '2021-03-09 12:43:51, init, someone@example.net';
+  assert.equal(parseDeliveryLine(init).problem, undefined);
+  const old = 'Mar  9 11:10:37 server spamdyke[29207]: DENIED_RBL_MATCH from: spam@mail.spam-source.net to: recipient@example.com origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown)';
+  const oe = parseSpamdykeLine(old);
+  assert.equal(oe.problem, undefined);
+  assert.equal(f(old, oe.entries[0], 'to'), 'recipient@example.com');
+  // ...while lines cut between fields are still recognised as cut.
+  assert.ok(parseSpamdykeLine(old.slice(0, old.indexOf(' origin_rdns:'))).problem);
+  assert.ok(parseSmtpLine('2021-03-09 12:43:51, to, <recipient@exam').problem);
+  assert.ok(parseSmtpLine('2021-03-09 12:43:51, to, recipient').problem);
+});

@@ -1,6 +1,6 @@
 import { Entry, Field, FieldName, ParsedLine } from './entry';
 import { commaSpace, isoEntryStarts, trimmedEnd } from './parseCommon';
-import { addressField } from './smtp';
+import { addressField, ENVELOPE_ADDRESS } from './smtp';
 import { parseIsoLocal } from './time';
 
 /** Parses one physical line of the delivery log (qmail-send, as the panel exports it). */
@@ -34,7 +34,7 @@ function deliveryEntryProblem(line: string, e: Entry): string | undefined {
   const rest = line.slice(e.start + 21 + e.kind.length, e.end);
   switch (e.kind) {
     case 'init':
-      return /^, <[^<>\s]*>$/.test(rest) ? undefined : 'incomplete sender address';
+      return ENVELOPE_ADDRESS.test(rest) ? undefined : 'incomplete sender address';
     case 'try':
       return /^\d+$/.test(text('id') ?? '') && /^(local|remote)$/.test(text('channel') ?? '') && (text('address') ?? '').length > 0
         ? undefined : 'incomplete delivery attempt';

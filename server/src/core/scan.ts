@@ -229,6 +229,14 @@ export class LogScanner {
     return plainAddress(buf, s + 1, e - 1) ? s + 1 : -1;
   }
 
+  /** `<address>` or a bare `address@domain` in [s, e): the address's range, or [-1, -1]. */
+  private envelopeAddress(buf: Buffer, s: number, e: number): [number, number] {
+    const inner = this.bracketed(buf, s, e);
+    if (inner >= 0) return [inner, e - 1];
+    if (s >= e || !plainAddress(buf, s, e) || byteAt(buf, AT, s, e) < 0) return [-1, -1];
+    return [s, e];
+  }
+
   private isoFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
     if (e - p < 23 || buf[p + 19] !== COMMA || buf[p + 20] !== SP) return false;
     const time = this.isoTime(buf, p);
@@ -272,9 +280,9 @@ export class LogScanner {
       return this.accept(lineNo, LineKind.SmtpFrom, time);
     }
     if (this.kindIs(buf, k, e, 'to')) {
-      const inner = this.bracketed(buf, k + 4, e);
-      if (inner < 0) return false;
-      this.smtp.to(lineNo, time, this.address(buf, inner, e - 1));
+      const [s, ae] = this.envelopeAddress(buf, k + 4, e);
+      if (s < 0) return false;
+      this.smtp.to(lineNo, time, this.address(buf, s, ae));
       return this.accept(lineNo, LineKind.SmtpTo, time);
     }
     if (this.kindIs(buf, k, e, 'resp')) {
@@ -314,9 +322,9 @@ export class LogScanner {
 
   private deliveryEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
     if (this.kindIs(buf, k, e, 'init')) {
-      const inner = this.bracketed(buf, k + 6, e);
-      if (inner < 0) return false;
-      this.delivery.init(lineNo, time, this.address(buf, inner, e - 1));
+      const [s, ae] = this.envelopeAddress(buf, k + 6, e);
+      if (s < 0) return false;
+      this.delivery.init(lineNo, time, this.address(buf, s, ae));
       return this.accept(lineNo, LineKind.DeliveryInit, time);
     }
     const isTry = this.kindIs(buf, k, e, 'try');

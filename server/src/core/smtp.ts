@@ -25,6 +25,9 @@ export function parseSmtpLine(line: string): ParsedLine {
   return problem ? { entries, problem } : { entries };
 }
 
+/** `, <address>` as FORMATS.md shows it, or `, address@domain` without the brackets. */
+export const ENVELOPE_ADDRESS = /^, (?:<[^<>\s]*>|[^<>\s]*@[^<>\s]*)$/;
+
 const SMTP_KNOWN = new Set(['from', 'to', 'resp', 'check', 'size']);
 const FULL_QUEUED = /^250 ok \d+ qp \d+$/;
 
@@ -41,7 +44,7 @@ function smtpEntryProblem(line: string, e: Entry): string | undefined {
       return a === '' || rest.trim() === '<>' || (a.includes('@') && !/\s/.test(a)) ? undefined : 'incomplete sender address';
     }
     case 'to':
-      return /^, <[^<>\s]*>$/.test(rest) ? undefined : 'incomplete recipient address';
+      return ENVELOPE_ADDRESS.test(rest) ? undefined : 'incomplete recipient address';
     case 'resp': {
       const code = detail('code');
       if (!code) return 'reply without a code';

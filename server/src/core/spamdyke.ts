@@ -88,13 +88,17 @@ function parseSpamdykeEntry(line: string, s: number, e: number): Entry | undefin
   return { format: 'spamdyke', kind: line.slice(verdictStart, verdictEnd), start: s, end: e, time, fields };
 }
 
+const LABEL_NAMES: FieldName[] = LABELS.map(([, name]) => name);
 const FULL_QP_REASON = /^250_ok_\d+_qp_\d+$/;
 
 /** A verdict line with an envelope names all seven fields; a cut line does not. */
 function spamdykeEntryProblem(line: string, e: Entry): string | undefined {
   if (!/^[A-Z][A-Z0-9_]*$/.test(e.kind)) return undefined;
-  const labels = e.fields.filter((f) => f.name === 'label').length;
-  if (labels > 0 && labels < LABELS.length) return 'incomplete spamdyke line (fields missing)';
+  // All seven fields (spamdyke 5), or the first five up to `auth:` (spamdyke 4 logs no
+  // encryption and reason); anything else is a line cut short.
+  const names = e.fields.filter((f) => f.name !== 'label' && LABEL_NAMES.includes(f.name)).map((f) => f.name);
+  const complete = names.length === 0 || ((names.length === LABELS.length || names.length === 5) && names.every((n, i) => n === LABEL_NAMES[i]));
+  if (!complete) return 'incomplete spamdyke line (fields missing)';
   const reason = e.fields.find((f) => f.name === 'reason');
   if (reason) {
     const r = line.slice(reason.start, reason.end);
