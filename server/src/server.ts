@@ -15,8 +15,8 @@ import { documentSymbols } from './features/documentSymbol';
 import { foldingRanges } from './features/foldingRange';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { inlayHints } from './features/inlayHint';
-import { fileDiagnostics } from './features/diagnostics';
-import { pathToUri } from './features/locations';
+import { DiagnosticsPublisher } from './features/diagnostics';
+import { OpenDocumentLines } from './features/openDocuments';
 import { hover } from './features/hover';
 import { listMessages, MESSAGES_REQUEST } from './features/messages';
 import { Settings, readSettings, includeFilter, DEFAULT_SETTINGS } from './settings';
@@ -26,19 +26,9 @@ const documents = new TextDocuments(TextDocument);
 let settings: Settings = DEFAULT_SETTINGS;
 const index = new LogIndex({ windowSeconds: settings.correlationWindowSeconds, defaultYear: settings.spamdykeYear ?? undefined });
 const indexer = new WorkspaceIndexer(connection, index, (p) => includeFilter(settings)(p));
-const openLines = new Map<string, { version: number; lines: string[] }>();
-const reader = new LineReader({
-  lines(p) {
-    const doc = documents.get(pathUri.get(p) ?? '');
-    if (!doc) return undefined;
-    const cached = openLines.get(p);
-    if (cached && cached.version === doc.version) return cached.lines;
-    const lines = doc.getText().split(/\r?\n/);
-    openLines.set(p, { version: doc.version, lines });
-    return lines;
-  },
-});
-const pathUri = new Map<string, string>();
+const openDocuments = new OpenDocumentLines(documents);
+const reader = new LineReader(openDocuments);
+const diagnostics = new DiagnosticsPublisher(connection, reader);
 let canConfigure = false;
 let canWatch = false;
 let folders: string[] = [];
@@ -97,7 +87,7 @@ connection.onDidChangeConfiguration(() => void refreshSettings());
 documents.onDidOpen((e) => {
   const p = uriToPath(e.document.uri);
   if (!p) return;
-  pathUri.set(p, e.document.uri);
+  openDocuments.opened(p, e.document.uri);
   void indexer.documentOpened(p);
 });
 documents.onDidChangeContent((e) => {
@@ -108,8 +98,7 @@ documents.onDidChangeContent((e) => {
 documents.onDidClose((e) => {
   const p = uriToPath(e.document.uri);
   if (!p) return;
-  pathUri.delete(p);
-  openLines.delete(p);
+  openDocuments.closed(p);
   indexer.documentClosed(p);
 });
 connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, uriToPath));
@@ -124,24 +113,8 @@ connection.onFoldingRanges((params) => foldingRanges(index.snapshot(), params));
 connection.onWorkspaceSymbol((params) => workspaceSymbols(index.snapshot(), reader, params));
 connection.languages.inlayHint.on((params) => (settings.inlayHints ? inlayHints(index.snapshot(), reader, params) : []));
 
-// Diagnostics depend on a file's own lines only: publish them when a file's parse changes.
-const published = new Map<string, string>();
-function publishDiagnostics(): void {
-  const snap = index.snapshot();
-  const present = new Set<string>();
-  for (const file of snap.files) {
-    present.add(file.path);
-    const key = `${file.id}:${settings.diagnostics}`;
-    if (published.get(file.path) === key) continue;
-    published.set(file.path, key);
-    void connection.sendDiagnostics({ uri: pathToUri(file.path), diagnostics: fileDiagnostics(reader, file, settings.diagnostics) });
-  }
-  for (const p of [...published.keys()]) {
-    if (present.has(p)) continue;
-    published.delete(p);
-    void connection.sendDiagnostics({ uri: pathToUri(p), diagnostics: [] });
-  }
-}
+// Diagnostics depend on a file's own lines only: they are published when a file's parse changes.
+const publishDiagnostics = () => diagnostics.publish(index.snapshot(), settings.diagnostics);
 indexer.setOnIndexed(() => {
   publishDiagnostics();
   void connection.languages.inlayHint.refresh().catch(() => undefined);

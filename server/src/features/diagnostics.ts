@@ -1,8 +1,9 @@
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
+import { Connection, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import { fieldText } from '../core/entry';
 import { parseLine } from '../core/fileParser';
 import { LineKind } from '../core/model';
-import { IndexedFile } from '../core/snapshot';
+import { IndexedFile, Snapshot } from '../core/snapshot';
+import { pathToUri } from './locations';
 import { DiagnosticsLevel } from '../settings';
 import { LineReader } from './lineText';
 
@@ -63,4 +64,27 @@ function lineDiagnostic(file: IndexedFile, text: string, line: number, level: Di
     }
   }
   return undefined;
+}
+
+/** Publishes each file's diagnostics when its parse or the level changed, and clears removed files. */
+export class DiagnosticsPublisher {
+  private readonly published = new Map<string, string>();
+
+  constructor(private readonly connection: Connection, private readonly reader: LineReader) {}
+
+  publish(snap: Snapshot, level: DiagnosticsLevel): void {
+    const present = new Set<string>();
+    for (const file of snap.files) {
+      present.add(file.path);
+      const key = `${file.id}:${level}`;
+      if (this.published.get(file.path) === key) continue;
+      this.published.set(file.path, key);
+      void this.connection.sendDiagnostics({ uri: pathToUri(file.path), diagnostics: fileDiagnostics(this.reader, file, level) });
+    }
+    for (const p of [...this.published.keys()]) {
+      if (present.has(p)) continue;
+      this.published.delete(p);
+      void this.connection.sendDiagnostics({ uri: pathToUri(p), diagnostics: [] });
+    }
+  }
 }
