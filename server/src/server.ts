@@ -31,11 +31,13 @@ const reader = new LineReader(openDocuments);
 const diagnostics = new DiagnosticsPublisher(connection, reader);
 let canConfigure = false;
 let canWatch = false;
+let canFollowFolders = false;
 let folders: string[] = [];
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   if (params.initializationOptions) settings = { ...settings, ...params.initializationOptions };
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
   if (!folders.length && params.rootUri) {
@@ -67,10 +69,12 @@ connection.onInitialized(async () => {
   if (canWatch) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   }
-  connection.workspace.onDidChangeWorkspaceFolders((e) => {
-    void indexer.removeFolders(e.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
-    void indexer.addFolders(e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
-  });
+  if (canFollowFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      void indexer.removeFolders(e.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
+      void indexer.addFolders(e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
+    });
+  }
   void indexer.addFolders(folders);
 });
 

@@ -43,7 +43,14 @@ export function uri(p: string): string {
   return pathToFileURL(p).href;
 }
 
-export async function startServer(rootFolder: string | undefined, options: { initializationOptions?: unknown; configuration?: unknown } = {}): Promise<TestClient> {
+export interface StartOptions {
+  initializationOptions?: unknown;
+  configuration?: unknown;
+  /** Client capabilities to announce instead of the usual ones (e.g. `{}` for a minimal client). */
+  capabilities?: unknown;
+}
+
+export async function startServer(rootFolder: string | undefined, options: StartOptions = {}): Promise<TestClient> {
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   const logs: string[] = [];
@@ -84,7 +91,7 @@ export async function startServer(rootFolder: string | undefined, options: { ini
     rootUri: rootFolder ? uri(rootFolder) : null,
     workspaceFolders: folders,
     initializationOptions: options.initializationOptions,
-    capabilities: {
+    capabilities: options.capabilities ?? {
       window: { workDoneProgress: true },
       workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
       textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } },

@@ -1,0 +1,30 @@
+// A client that announces no capabilities at all (no progress, no configuration requests, no
+// dynamic registration, plain-text hovers) still gets an indexed workspace and answers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { startServer, TestClient, uri } from './lspClient';
+
+const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
+let client: TestClient;
+
+before(async () => {
+  client = await startServer(FORMATS, { capabilities: {} });
+});
+after(async () => {
+  await client.close();
+});
+
+test('without progress support the index still builds, and requests answer', async () => {
+  const at = { textDocument: { uri: uri(path.join(FORMATS, 'spamdyke.log')) }, position: { line: 1, character: 45 } };
+  let refs: unknown[] = [];
+  for (let i = 0; i < 100 && refs.length === 0; i++) {
+    refs = await client.request<unknown[]>('textDocument/references', { ...at, context: { includeDeclaration: true } });
+    if (!refs.length) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(refs.length, 11);
+  const hover = await client.request<{ contents: { kind: string; value: string } }>('textDocument/hover', at);
+  assert.match(hover.contents.value, /Passed spamdyke/);
+  const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: at.textDocument });
+  assert.equal(symbols.length, 2);
+});
