@@ -84,6 +84,7 @@ async function refreshSettings(): Promise<void> {
   settings = readSettings(raw);
   index.setOptions({ windowSeconds: settings.correlationWindowSeconds, defaultYear: settings.spamdykeYear ?? undefined });
   publishDiagnostics();
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
 }
 
 connection.onDidChangeConfiguration(() => void refreshSettings());
