@@ -127,11 +127,10 @@ export class WorkspaceIndexer {
   private reportProblems(): void {
     const snap = this.index.snapshot();
     for (const f of snap.files) {
-      const key = `${f.path}:${f.parsed.problems.count}`;
       if (!f.parsed.problems.count || this.reported.has(f.path)) continue;
       this.reported.add(f.path);
       const first = f.parsed.problems.samples.slice(0, 3).map((s) => `line ${s.line + 1} (${s.reason})`).join(', ');
-      this.connection.console.warn(`Mail Log Lens: ${f.parsed.problems.count} line(s) of ${f.path} are not ${f.format} log entries and are left out of correlation; first: ${first} [${key}]`);
+      this.connection.console.warn(`Mail Log Lens: ${f.parsed.problems.count} line(s) of ${f.path} are not ${f.format} log entries and are left out of correlation; first: ${first}`);
     }
   }
 }

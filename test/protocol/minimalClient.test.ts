@@ -28,3 +28,17 @@ test('without progress support the index still builds, and requests answer', asy
   const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: at.textDocument });
   assert.equal(symbols.length, 2);
 });
+
+test('lines the parser does not understand are reported once per file, with where they are', async () => {
+  const folder = path.resolve(__dirname, '../../../test/fixtures/hover');
+  const c = await startServer(folder);
+  try {
+    await c.indexed();
+    const reports = c.logs.filter((m) => m.includes('are left out of correlation'));
+    assert.equal(reports.length, 1, reports.join('\n'));
+    assert.match(reports[0], /smtp_25\.log/);
+    assert.match(reports[0], /first: line \d+ \(/);
+  } finally {
+    await c.close();
+  }
+});
