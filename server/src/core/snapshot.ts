@@ -40,6 +40,11 @@ export class Snapshot {
     return materialize(this.correlation, i);
   }
 
+  /** Local seconds of the i-th message's first event, without building it. */
+  timeOf(i: number): number {
+    return this.correlation.msgTime[i];
+  }
+
   /** Outcome of the i-th message without building it. */
   outcomeOf(i: number): Message['outcome'] {
     return outcomeOfRow(this.correlation, i);

@@ -110,14 +110,16 @@ export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefine
     if (!file) return [];
     inFile = messagesInFile(snap, file);
   }
+  // Outcome and time come from the index's rows: building 120,000 messages per call would cost
+  // the server a noticeable share of a core while the timeline polls.
   const out: number[] = [];
   for (let i = 0; i < snap.messageCount; i++) {
     if (inFile && !inFile[i]) continue;
     if (keys && !keys[i].includes(text)) continue;
-    const m = snap.message(i);
-    if (outcomes && !outcomes.has(m.outcome)) continue;
-    if (from !== undefined && !(m.time >= from)) continue;
-    if (to !== undefined && !(m.time <= to)) continue;
+    if (outcomes && !outcomes.has(snap.outcomeOf(i))) continue;
+    const time = snap.timeOf(i);
+    if (from !== undefined && !(time >= from)) continue;
+    if (to !== undefined && !(time <= to)) continue;
     out.push(i);
   }
   return out;
@@ -256,9 +258,10 @@ export function listMessages(snap: Snapshot, reader: LineReader, raw: unknown): 
     const counts: Partial<Record<Outcome, number>> = {};
     const days = new Map<string, number>();
     for (const i of selected) {
-      const m = snap.message(i);
-      counts[m.outcome] = (counts[m.outcome] ?? 0) + 1;
-      const day = Number.isNaN(m.time) ? '' : formatIso(m.time, undefined).slice(0, 10);
+      const outcome = snap.outcomeOf(i);
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
+      const time = snap.timeOf(i);
+      const day = Number.isNaN(time) ? '' : formatIso(Math.floor(time / 86400) * 86400, undefined).slice(0, 10);
       days.set(day, (days.get(day) ?? 0) + 1);
     }
     result.counts = Object.fromEntries(OUTCOMES.filter((o) => counts[o]).map((o) => [o, counts[o]]));
