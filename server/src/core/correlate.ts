@@ -511,9 +511,13 @@ class Builder {
       timeOf[i] = d.time[groups.row[g]];
     });
     const byKey = stableByBucket(sortIndex(timeOf), (i) => senderOf[i], this.strings.values.length);
-    const withInit = Array.from(byKey, (i) => mains[i]);
-    const sortedSender = Float64Array.from(byKey, (i) => senderOf[i]);
-    const sortedTime = Float64Array.from(byKey, (i) => timeOf[i]);
+    const withInit = new Int32Array(byKey.length);
+    const sortedSender = new Float64Array(byKey.length), sortedTime = new Float64Array(byKey.length);
+    for (let k = 0; k < byKey.length; k++) {
+      withInit[k] = mains[byKey[k]];
+      sortedSender[k] = senderOf[byKey[k]];
+      sortedTime[k] = timeOf[byKey[k]];
+    }
     const gSender = (k: number) => sortedSender[k];
     const gTime = (k: number) => sortedTime[k];
     // Each sender's run [start, end) in the sorted list.
