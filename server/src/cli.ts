@@ -7,7 +7,7 @@ import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
 import { Snapshot } from './core/snapshot';
 
-const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] PATH...
+const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] [--timing] PATH...
   PATH: log files or folders holding them (any file names; the content decides)`;
 
 export interface Stats {
@@ -92,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let json = false;
+  let timing = false;
   let year: number | undefined;
   let window: number | undefined;
   let workers = Math.min(3, Math.max(0, os.cpus().length - 1));
@@ -99,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') json = true;
+    else if (a === '--timing') timing = true;
     else if (a === '--year') year = Number(rest[++i]);
     else if (a === '--window') window = Number(rest[++i]);
     else if (a === '--workers') workers = Math.max(0, Math.floor(Number(rest[++i])) || 0);
@@ -124,17 +126,25 @@ async function main(argv: string[]): Promise<number> {
   }
   if (bad) return 2;
   const t0 = process.hrtime.bigint();
+  const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
   const index = new LogIndex({ defaultYear: year, windowSeconds: window });
   const found = await findLogFiles(paths);
   if (!found.length) {
     process.stderr.write(`cli.js: no SMTP, delivery or spamdyke log found in ${paths.join(', ')}\n`);
     return 1;
   }
+  const tFound = process.hrtime.bigint();
   await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'), { afterFile: collectGarbage });
   collectGarbage();
+  const tScanned = process.hrtime.bigint();
   const snap = index.snapshot();
+  const tCorrelated = process.hrtime.bigint();
   const stats = computeStats(snap);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (timing) {
+    process.stderr.write(`timing: find ${(Number(tFound - t0) / 1e6).toFixed(0)} ms, scan ${(Number(tScanned - tFound) / 1e6).toFixed(0)} ms (${workers} worker${workers === 1 ? '' : 's'}), `
+      + `correlate ${(Number(tCorrelated - tScanned) / 1e6).toFixed(0)} ms, stats ${since(tCorrelated).toFixed(0)} ms\n`);
+  }
   process.stdout.write(json ? `${JSON.stringify({ ...stats, seconds }, null, 2)}\n` : `${renderStats(stats, seconds)}\n`);
   return 0;
 }
