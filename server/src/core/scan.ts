@@ -240,7 +240,9 @@ export class LogScanner {
   private isoFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
     if (e - p < 23 || buf[p + 19] !== COMMA || buf[p + 20] !== SP) return false;
     const time = this.isoTime(buf, p);
-    if (time < 0 || this.hasSecondEntry(buf, p + 21, e)) return false;
+    if (time < 0) return false;
+    // Entries run together on one line go to the full parser. Kinds whose detail is an address,
+    // a number or an id reject the space such a line has; free-text kinds check for a timestamp.
     const k = p + 21;
     return this.format === 'smtp' ? this.smtpEntry(buf, k, e, lineNo, time) : this.deliveryEntry(buf, k, e, lineNo, time);
   }
@@ -264,7 +266,8 @@ export class LogScanner {
       this.smtp.from(lineNo, time, this.emptyAddress);
       return this.accept(lineNo, LineKind.SmtpFrom, time);
     }
-    if (this.kindIs(buf, k, e, 'from')) {
+    const first = buf[k];
+    if (first === 102 && this.kindIs(buf, k, e, 'from')) {
       const d = k + 6;
       let inner = this.bracketed(buf, d, e);
       let ie = e - 1;
@@ -279,13 +282,14 @@ export class LogScanner {
       this.smtp.from(lineNo, time, this.address(buf, inner, ie));
       return this.accept(lineNo, LineKind.SmtpFrom, time);
     }
-    if (this.kindIs(buf, k, e, 'to')) {
+    if (first === 116 && this.kindIs(buf, k, e, 'to')) {
       const [s, ae] = this.envelopeAddress(buf, k + 4, e);
       if (s < 0) return false;
       this.smtp.to(lineNo, time, this.address(buf, s, ae));
       return this.accept(lineNo, LineKind.SmtpTo, time);
     }
-    if (this.kindIs(buf, k, e, 'resp')) {
+    if (first === 114 && this.kindIs(buf, k, e, 'resp')) {
+      if (this.hasSecondEntry(buf, k, e)) return false;
       const d = k + 6;
       const code = digits(buf, d, d + 3);
       if (Number.isNaN(code) || d + 3 > e) return false;
@@ -301,7 +305,8 @@ export class LogScanner {
       this.smtp.resp(lineNo, time, code, epoch, qp);
       return this.accept(lineNo, LineKind.SmtpResp, time);
     }
-    if (this.kindIs(buf, k, e, 'check')) {
+    if (first === 99 && this.kindIs(buf, k, e, 'check')) {
+      if (this.hasSecondEntry(buf, k, e)) return false;
       const d = k + 7;
       const c1 = commaSpace(buf, d, e);
       if (c1 < 0) return false;
@@ -312,7 +317,7 @@ export class LogScanner {
       this.smtp.other(lineNo, time);
       return this.accept(lineNo, LineKind.SmtpCheck, time);
     }
-    if (this.kindIs(buf, k, e, 'size')) {
+    if (first === 115 && this.kindIs(buf, k, e, 'size')) {
       if (Number.isNaN(digits(buf, k + 6, e))) return false;
       this.smtp.size(lineNo, time);
       return this.accept(lineNo, LineKind.SmtpSize, time);
@@ -349,7 +354,7 @@ export class LogScanner {
       const outcome = wl === 7 && bytesAre(buf, w, SUCCESS) ? OUTCOME_CODE.success
         : wl === 8 && bytesAre(buf, w, DEFERRAL) ? OUTCOME_CODE.deferral
           : wl === 7 && bytesAre(buf, w, FAILURE) ? OUTCOME_CODE.failure : 0;
-      if (!outcome) return false;
+      if (!outcome || this.hasSecondEntry(buf, c2, e)) return false;
       this.delivery.result(lineNo, time, id, outcome);
       return this.accept(lineNo, LineKind.DeliveryResult, time);
     }
