@@ -3,19 +3,14 @@
 // and its text come from the "SMTP Error Codes" table and spamdyke.h. Codes found only in the
 // source, not in the documentation, are marked as such. All explanations are our own words.
 
-import { Actor, Explanation, Severity, severityOfReplyCode, underscoresToSpaces } from './common';
+import { Explanation, severityOfReplyCode, underscoresToSpaces } from './common';
 
 /** Where we verified that the code exists. */
 export type SpamdykeSource = 'docs-5.0.1' | 'docs-4.1.0-only' | 'source-only';
 
-export interface SpamdykeVerdictRow {
+/** A verdict's explanation (its reference is the docs, named by `source`) plus what spamdyke does. */
+export interface SpamdykeVerdictRow extends Omit<Explanation, 'reference'> {
   verdict: string;
-  title: string;
-  meaning: string;
-  severity: Severity;
-  cause?: string;
-  whoActs?: Actor;
-  action?: string;
   /** What the refusal covers: the whole connection, one recipient, or the whole message. */
   scope?: 'connection' | 'recipient' | 'message';
   /** Reply code a stock spamdyke sends for it (REJECT_SEVERITY_* in spamdyke.h). */
