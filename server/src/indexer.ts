@@ -4,7 +4,6 @@
 import * as path from 'path';
 import { Connection, FileChangeType, FileEvent } from 'vscode-languageserver';
 import { findLogFiles, LogIndex } from './core/logIndex';
-import { sniffFile } from './core/readLog';
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -113,9 +112,7 @@ export class WorkspaceIndexer {
           this.index.removeFile(p);
           this.index.removeFolder(p);
         } else if (this.include(p) || this.index.has(p)) {
-          const format = await sniffFile(p);
-          if (format) await this.index.indexFileAs(p, format, { between: yieldToRequests });
-          else this.index.removeFile(p);
+          await this.index.indexFile(p, { between: yieldToRequests });
         }
       }
     });

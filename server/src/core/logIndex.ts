@@ -7,7 +7,8 @@ import { Interner } from './columns';
 import { LogFormat } from './entry';
 import { correlate, CorrelationOptions } from './correlate';
 import { detectFormat, portFromFileName } from './detect';
-import { parseLogText, readLogFile, ReadOptions, sniffFile } from './readLog';
+import { parseLogText, readLogFile, ReadOptions, sniffFile, SNIFF_BYTES } from './readLog';
+import { ParsedLogFile } from './model';
 import { scanFiles, ScanOptions } from './parallelScan';
 import { IndexedFile, Snapshot } from './snapshot';
 
@@ -44,9 +45,7 @@ export class LogIndex {
   }
 
   async indexFileAs(filePath: string, format: LogFormat, read: ReadOptions = {}): Promise<IndexedFile> {
-    const id = this.nextId++;
-    const parsed = await readLogFile(filePath, format, this.strings, read);
-    const file: IndexedFile = { id, path: filePath, format, port: format === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source: 'disk' };
+    const file = this.entry(filePath, format, await readLogFile(filePath, format, this.strings, read), 'disk');
     this.disk.set(filePath, file);
     this.changed();
     return file;
@@ -59,23 +58,22 @@ export class LogIndex {
   async indexFilesAs(list: Array<{ path: string; format: LogFormat }>, workers: number, workerScript: string, read: ScanOptions = {}): Promise<void> {
     const jobs = await Promise.all(list.map(async (f) => ({ ...f, bytes: (await fs.promises.stat(f.path)).size })));
     const scanned = await scanFiles(jobs, this.strings, workers, workerScript, read);
-    scanned.forEach(({ path: filePath, parsed }, i) => {
-      const format = list[i].format;
-      this.disk.set(filePath, { id: this.nextId++, path: filePath, format, port: format === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source: 'disk' });
-    });
+    scanned.forEach(({ path: filePath, parsed }, i) => this.disk.set(filePath, this.entry(filePath, list[i].format, parsed, 'disk')));
     this.changed();
+  }
+
+  private entry(filePath: string, format: LogFormat, parsed: ParsedLogFile, source: IndexedFile['source']): IndexedFile {
+    return { id: this.nextId++, path: filePath, format, port: format === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source };
   }
 
   /** Unsaved editor text takes the place of the file on disk until closeEditor. */
   setEditorText(filePath: string, text: string, format?: LogFormat): IndexedFile | undefined {
-    const fmt = format ?? detectFormat(text.slice(0, 16384));
+    const fmt = format ?? detectFormat(text.slice(0, SNIFF_BYTES));
     if (!fmt) {
       if (this.editor.delete(filePath)) this.changed();
       return undefined;
     }
-    const id = this.nextId++;
-    const parsed = parseLogText(text, fmt, this.strings);
-    const file: IndexedFile = { id, path: filePath, format: fmt, port: fmt === 'smtp' ? portFromFileName(filePath) : undefined, parsed, source: 'editor' };
+    const file = this.entry(filePath, fmt, parseLogText(text, fmt, this.strings), 'editor');
     this.editor.set(filePath, file);
     this.changed();
     return file;
@@ -101,9 +99,6 @@ export class LogIndex {
     return this.disk.has(filePath) || this.editor.has(filePath);
   }
 
-  diskFile(filePath: string): IndexedFile | undefined {
-    return this.disk.get(filePath);
-  }
 
   snapshot(): Snapshot {
     if (!this.current) {
