@@ -3,29 +3,15 @@
 // whose first lines are one of our formats is switched to that language; one of ours whose
 // content is not (a name pattern matched an unrelated file) goes back to Log.
 import * as vscode from 'vscode';
+import { detectFormat } from '../../server/src/core/detect';
+import { LogFormat } from '../../server/src/core/entry';
 
 export const LANGUAGE_OF_FORMAT = { smtp: 'qmail-smtp-log', delivery: 'qmail-delivery-log', spamdyke: 'spamdyke-log' } as const;
 const OURS = new Set<string>(Object.values(LANGUAGE_OF_FORMAT));
 const CANDIDATES = new Set(['log', 'plaintext']);
-const ISO = /^\uFEFF?\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}, (\w+), /;
-const SYSLOG_SPAMDYKE = /^\uFEFF?\s*[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \S+ spamdyke\[\d+\]: /;
-const SMTP_KINDS = new Set(['from', 'to', 'resp', 'check', 'size']);
-const DELIVERY_KINDS = new Set(['init', 'try', 'result']);
-
-export function detectFormatOfLines(lines: string[]): keyof typeof LANGUAGE_OF_FORMAT | undefined {
-  let smtp = 0, delivery = 0, spamdyke = 0, other = 0;
-  for (const line of lines) {
-    if (!line.trim()) continue;
-    const m = ISO.exec(line);
-    if (m && SMTP_KINDS.has(m[1])) smtp++;
-    else if (m && DELIVERY_KINDS.has(m[1])) delivery++;
-    else if (SYSLOG_SPAMDYKE.test(line)) spamdyke++;
-    else other++;
-  }
-  const best = Math.max(smtp, delivery, spamdyke);
-  if (best === 0 || best < (smtp + delivery + spamdyke + other) / 2) return undefined;
-  if (best === spamdyke) return 'spamdyke';
-  return smtp >= delivery ? 'smtp' : 'delivery';
+/** The same content test the server uses to decide which files are logs. */
+export function detectFormatOfLines(lines: string[]): LogFormat | undefined {
+  return detectFormat(lines.join('\n'));
 }
 
 function sample(doc: vscode.TextDocument): string[] {
