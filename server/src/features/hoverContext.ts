@@ -78,8 +78,16 @@ function collectIps(snap: Snapshot, reader: LineReader): Map<string, Set<number>
     set.add(owner);
     byIp.set(ip, set);
   };
-  for (let i = 0; i < snap.messageCount; i++) for (const r of snap.message(i).spamdyke) note(r.ip, i);
-  for (const file of snap.files) if (file.format === 'smtp') collectCheckLineIps(snap, file, reader, note);
+  // From the index's tables and line owners: building every message here would be wasted work.
+  const strings = snap.correlation.strings;
+  for (const file of snap.files) {
+    const y = file.parsed.spamdyke;
+    for (let r = 0; y && r < y.count; r++) {
+      const owner = snap.messageIndexAt(file.path, y.line[r]);
+      if (owner >= 0) note(strings.get(y.ip[r]), owner);
+    }
+    if (file.format === 'smtp') collectCheckLineIps(snap, file, reader, note);
+  }
   return byIp;
 }
 
@@ -90,11 +98,11 @@ function collectCheckLineIps(snap: Snapshot, file: IndexedFile, reader: LineRead
     let lines: string[] | undefined;
     for (let l = from; l < to; l++) {
       if (snap.lineKind(file, l) !== LineKind.SmtpCheck) continue;
-      const owner = snap.messageAt(file.path, l);
-      if (!owner) continue;
+      const owner = snap.messageIndexAt(file.path, l);
+      if (owner < 0) continue;
       lines ??= reader.range(file, from, to);
       const text = lines[l - from] ?? '';
-      for (const e of parseLine('smtp', text).entries) note(fieldText(text, e, 'ip') ?? '', owner.index);
+      for (const e of parseLine('smtp', text).entries) note(fieldText(text, e, 'ip') ?? '', owner);
     }
   }
 }
