@@ -4,6 +4,7 @@ import { Hover, HoverParams, MarkupKind } from 'vscode-languageserver';
 import { Entry, Field, ParsedLine } from '../core/entry';
 import { parseLine } from '../core/fileParser';
 import { IndexedFile, Snapshot } from '../core/snapshot';
+import { Message } from '../core/correlate';
 import { explainPort } from '../knowledge';
 import { addressBlocks, localTimeWords, messageLine } from './hoverContext';
 import { explainDeliveryField } from './hoverDelivery';
@@ -22,11 +23,12 @@ export function hover(snap: Snapshot, reader: LineReader, params: HoverParams): 
   if (line < 0 || line >= file.parsed.lineCount) return null;
   const text = reader.line(file, line);
   const parsed = parseLine(file.format, text);
-  const answer = answerForLine(snap, reader, file, line, text, parsed, params.position.character);
+  const message = snap.messageAt(file.path, line);
+  const answer = answerForLine(snap, reader, file, line, text, parsed, params.position.character, message);
   if (!answer) return null;
   const blocks = [...answer.blocks];
   if (parsed.problem) blocks.push(problemBlock(parsed.problem, parsed.entries.length > 0));
-  blocks.push('---', messageLine(snap, snap.messageAt(file.path, line), file, line));
+  blocks.push('---', messageLine(snap, message, file, line));
   return {
     contents: { kind: MarkupKind.Markdown, value: blocks.join('\n\n') },
     range: { start: { line, character: answer.start }, end: { line, character: answer.end } },
@@ -35,12 +37,13 @@ export function hover(snap: Snapshot, reader: LineReader, params: HoverParams): 
 
 function answerForLine(
   snap: Snapshot, reader: LineReader, file: IndexedFile, line: number, text: string, parsed: ParsedLine, character: number,
+  message: Message | undefined,
 ): HoverAnswer | undefined {
   const entry = parsed.entries.find((e) => character >= e.start && character <= e.end);
   if (!entry) return parsed.problem && text.trim() ? { start: 0, end: text.length, blocks: [] } : undefined;
   const field = smallestFieldAt(entry, character);
   if (!field) return undefined;
-  const target: HoverTarget = { snap, reader, file, line, text, character, entry, field, message: snap.messageAt(file.path, line) };
+  const target: HoverTarget = { snap, reader, file, line, text, character, entry, field, message };
   return explainCommonField(target) ?? explainFormatField(target) ?? answerFor(target, [escapeMarkdown(`${field.name}: ${fieldValue(target)}`)]);
 }
 
