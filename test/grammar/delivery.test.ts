@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import type { IGrammar } from 'vscode-textmate';
+import { describe, test } from 'node:test';
 import {
-  DELIVERY_SCOPE,
   allScopes,
-  loadGrammar,
+  DELIVERY_SCOPE,
   onlyRootScope,
   scopesStartingWith,
   textsWithScope,
-  tokenize,
-  tokenizeDocument,
   type TokenizedLine,
+  useGrammar,
 } from './tokenize';
 
-const S = (stem: string) => `${stem}.qmail-delivery`;
-let grammar: IGrammar;
-const tok = (line: string): TokenizedLine => tokenize(grammar, line);
-const scoped = (line: string | TokenizedLine, stem: string): string[] =>
-  textsWithScope(typeof line === 'string' ? tok(line) : line, S(stem));
-
-before(async () => {
-  grammar = await loadGrammar(DELIVERY_SCOPE);
-});
+const { S, tok, scoped, doc } = useGrammar(DELIVERY_SCOPE, 'qmail-delivery');
 
 describe('delivery log: init', () => {
   test('sender in angle brackets', () => {
@@ -190,15 +179,15 @@ describe('delivery log: robustness', () => {
   };
 
   test('LF, CRLF, CRLF split on LF only, BOM, trailing spaces, blank lines', () => {
-    assert.deepEqual(summary(tokenizeDocument(grammar, group.join('\n'))), expected);
-    assert.deepEqual(summary(tokenizeDocument(grammar, group.join('\r\n') + '\r\n')), expected);
-    const lfOnly = tokenizeDocument(grammar, group.join('\r\n'), /\n/);
+    assert.deepEqual(summary(doc(group.join('\n'))), expected);
+    assert.deepEqual(summary(doc(group.join('\r\n') + '\r\n')), expected);
+    const lfOnly = doc(group.join('\r\n'), /\n/);
     assert.deepEqual(summary(lfOnly), expected);
     for (const l of lfOnly.filter((x) => x.line.endsWith('\r'))) assert.deepEqual(l.tokens[l.tokens.length - 1].scopes, [DELIVERY_SCOPE]);
-    const bom = tokenizeDocument(grammar, '\uFEFF' + group.join('\n'));
+    const bom = doc('\uFEFF' + group.join('\n'));
     assert.deepEqual(summary(bom), expected);
     assert.deepEqual(textsWithScope(bom[0], S('constant.numeric.timestamp')), ['2021-03-09 12:43:51']);
-    const spaced = tokenizeDocument(grammar, group.map((l) => l + '  ').join('\n\n'));
+    const spaced = doc(group.map((l) => l + '  ').join('\n\n'));
     assert.deepEqual(summary(spaced), expected);
   });
 

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import type { IGrammar } from 'vscode-textmate';
+import { describe, test } from 'node:test';
 import {
-  SMTP_SCOPE,
   allScopes,
-  loadGrammar,
   onlyRootScope,
   scopesStartingWith,
+  SMTP_SCOPE,
   textsWithScope,
-  tokenize,
-  tokenizeDocument,
   type TokenizedLine,
+  useGrammar,
 } from './tokenize';
 
-const S = (stem: string) => `${stem}.qmail-smtp`;
-let grammar: IGrammar;
-const tok = (line: string): TokenizedLine => tokenize(grammar, line);
-const scoped = (line: string | TokenizedLine, stem: string): string[] =>
-  textsWithScope(typeof line === 'string' ? tok(line) : line, S(stem));
-
-before(async () => {
-  grammar = await loadGrammar(SMTP_SCOPE);
-});
+const { S, tok, scoped, doc } = useGrammar(SMTP_SCOPE, 'qmail-smtp');
 
 describe('SMTP log: entry structure', () => {
   test('timestamp and each known kind get their scopes', () => {
@@ -162,7 +151,7 @@ describe('SMTP log: replies', () => {
   });
 
   test('an unterminated quote ends with its line and does not leak into the next', () => {
-    const lines = tokenizeDocument(grammar, '2021-03-09 11:10:37, resp, 554 "Refused. cut off\n2021-03-09 11:10:38, from, next@example.net');
+    const lines = doc('2021-03-09 11:10:37, resp, 554 "Refused. cut off\n2021-03-09 11:10:38, from, next@example.net');
     assert.deepEqual(textsWithScope(lines[0], S('string.quoted.double.reason')), ['"Refused. cut off']);
     assert.deepEqual(textsWithScope(lines[1], S('string.quoted.double.reason')), []);
     assert.deepEqual(textsWithScope(lines[1], S('string.unquoted.address')), ['next@example.net']);
@@ -274,15 +263,15 @@ describe('SMTP log: robustness', () => {
   };
 
   test('LF document as the baseline', () => {
-    assert.deepEqual(summary(tokenizeDocument(grammar, group.join('\n'))), expected);
+    assert.deepEqual(summary(doc(group.join('\n'))), expected);
   });
 
   test('CRLF line endings, split the VS Code way', () => {
-    assert.deepEqual(summary(tokenizeDocument(grammar, group.join('\r\n') + '\r\n')), expected);
+    assert.deepEqual(summary(doc(group.join('\r\n') + '\r\n')), expected);
   });
 
   test('CRLF split on LF only: the stray \\r is left unscoped and changes nothing', () => {
-    const lines = tokenizeDocument(grammar, group.join('\r\n'), /\n/);
+    const lines = doc(group.join('\r\n'), /\n/);
     assert.deepEqual(summary(lines), expected);
     for (const l of lines) {
       if (!l.line.endsWith('\r')) continue;
@@ -290,12 +279,12 @@ describe('SMTP log: robustness', () => {
       assert.equal(last.text.endsWith('\r'), true);
       assert.deepEqual(last.scopes, [SMTP_SCOPE], JSON.stringify(l.line));
     }
-    const nullSender = tokenizeDocument(grammar, '2021-03-09 11:10:37, from, \r\n', /\n/)[0];
+    const nullSender = doc('2021-03-09 11:10:37, from, \r\n', /\n/)[0];
     assert.deepEqual(textsWithScope(nullSender, S('constant.language.null-sender')), [', ']);
   });
 
   test('UTF-8 BOM before the first timestamp', () => {
-    const lines = tokenizeDocument(grammar, '\uFEFF' + group.join('\n'));
+    const lines = doc('\uFEFF' + group.join('\n'));
     assert.deepEqual(summary(lines), expected);
     assert.deepEqual(textsWithScope(lines[0], S('constant.numeric.timestamp')), ['2021-03-09 12:43:51']);
     assert.deepEqual(lines[0].tokens[0], { text: '\uFEFF', start: 0, end: 1, scopes: [SMTP_SCOPE] });
@@ -303,7 +292,7 @@ describe('SMTP log: robustness', () => {
 
   test('trailing spaces and blank lines between transactions', () => {
     const text = group.map((l) => l + '   ').join('\n') + '\n\n\n' + group.join('\n');
-    const lines = tokenizeDocument(grammar, text);
+    const lines = doc(text);
     const s = summary(lines);
     assert.equal(s.timestamps, 14);
     assert.deepEqual(s.addresses, [...expected.addresses, ...expected.addresses]);

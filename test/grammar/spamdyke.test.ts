@@ -1,30 +1,20 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import type { IGrammar } from 'vscode-textmate';
+import { describe, test } from 'node:test';
 import {
-  SPAMDYKE_SCOPE,
   allScopes,
-  loadGrammar,
   onlyRootScope,
   scopesStartingWith,
+  SPAMDYKE_SCOPE,
   textsWithScope,
-  tokenize,
-  tokenizeDocument,
   type TokenizedLine,
+  useGrammar,
 } from './tokenize';
 
-const S = (stem: string) => `${stem}.spamdyke`;
-let grammar: IGrammar;
-const tok = (line: string): TokenizedLine => tokenize(grammar, line);
-const scoped = (line: string | TokenizedLine, stem: string): string[] =>
-  textsWithScope(typeof line === 'string' ? tok(line) : line, S(stem));
+const { S, tok, scoped, doc } = useGrammar(SPAMDYKE_SCOPE, 'spamdyke');
 
 const DENIED = 'Mar  9 11:10:37 server spamdyke[29207]: DENIED_RDNS_MISSING from: spam@mail.spam-source.net to: recipient@example.com origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)';
 const ALLOWED = 'Mar  9 12:43:51 server spamdyke[15280]: ALLOWED from: correspondent@elsewhere.example.net to: recipient@example.com origin_ip: 198.51.100.25 origin_rdns: mail.elsewhere.example.net auth: (unknown) encryption: (none) reason: 250_ok_1615286631_qp_15309';
 
-before(async () => {
-  grammar = await loadGrammar(SPAMDYKE_SCOPE);
-});
 
 describe('spamdyke log: header', () => {
   test('space-padded timestamp, host, program, PID', () => {
@@ -196,15 +186,15 @@ describe('spamdyke log: robustness', () => {
   };
 
   test('LF, CRLF, CRLF split on LF only, BOM, trailing spaces, blank lines', () => {
-    assert.deepEqual(summary(tokenizeDocument(grammar, lines.join('\n'))), expected);
-    assert.deepEqual(summary(tokenizeDocument(grammar, lines.join('\r\n') + '\r\n')), expected);
-    const lfOnly = tokenizeDocument(grammar, lines.join('\r\n'), /\n/);
+    assert.deepEqual(summary(doc(lines.join('\n'))), expected);
+    assert.deepEqual(summary(doc(lines.join('\r\n') + '\r\n')), expected);
+    const lfOnly = doc(lines.join('\r\n'), /\n/);
     assert.deepEqual(summary(lfOnly), expected);
     assert.deepEqual(lfOnly[0].tokens[lfOnly[0].tokens.length - 1], { text: '\r', start: DENIED.length, end: DENIED.length + 1, scopes: [SPAMDYKE_SCOPE] });
-    const bom = tokenizeDocument(grammar, '\uFEFF' + lines.join('\n'));
+    const bom = doc('\uFEFF' + lines.join('\n'));
     assert.deepEqual(summary(bom), expected);
     assert.deepEqual(bom[0].tokens[0].scopes, [SPAMDYKE_SCOPE]);
-    assert.deepEqual(summary(tokenizeDocument(grammar, lines.map((l) => l + '   ').join('\n\n\n'))), expected);
+    assert.deepEqual(summary(doc(lines.map((l) => l + '   ').join('\n\n\n'))), expected);
   });
 
   test('lines run together on one physical line, with a space or glued', () => {

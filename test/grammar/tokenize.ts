@@ -1,6 +1,7 @@
 // Loads the extension's TextMate grammars the way VS Code does (vscode-textmate on top of the
 // vscode-oniguruma WebAssembly engine) and offers small helpers to ask which text got which scope.
 import * as fs from 'node:fs';
+import { before } from 'node:test';
 import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as vsctm from 'vscode-textmate';
@@ -176,4 +177,20 @@ export function scopesAt(tokenized: TokenizedLine, offset: number): string[] {
 /** True when the line carries nothing but the grammar's root scope. */
 export function onlyRootScope(tokenized: TokenizedLine, rootScope: string): boolean {
   return tokenized.tokens.every((t) => t.scopes.length === 1 && t.scopes[0] === rootScope);
+}
+
+/**
+ * The setup every grammar test file shares: loads the grammar before the tests and gives the
+ * tokenizing helpers, with scopes named by their stem (`S('keyword.other')` adds the suffix).
+ */
+export function useGrammar(scopeName: string, suffix: string) {
+  let grammar: vsctm.IGrammar;
+  before(async () => {
+    grammar = await loadGrammar(scopeName);
+  });
+  const S = (stem: string) => `${stem}.${suffix}`;
+  const tok = (line: string): TokenizedLine => tokenize(grammar, line);
+  const scoped = (line: string | TokenizedLine, stem: string): string[] => textsWithScope(typeof line === 'string' ? tok(line) : line, S(stem));
+  const doc = (text: string, splitter?: RegExp): TokenizedLine[] => tokenizeDocument(grammar, text, splitter);
+  return { S, tok, scoped, doc };
 }
