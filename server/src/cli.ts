@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const tFound = process.hrtime.bigint();
-  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'), { afterFile: collectGarbage });
+  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'));
   collectGarbage();
   const tScanned = process.hrtime.bigint();
   const snap = index.snapshot();

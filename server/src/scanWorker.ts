@@ -2,10 +2,8 @@
 import { parentPort, workerData } from 'worker_threads';
 import { scanInThisThread, transferables, ScanJob } from './core/parallelScan';
 
-import { collectGarbage } from './core/gc';
-
-const data = workerData as { jobs: ScanJob[]; collect: boolean };
-scanInThisThread(data.jobs, undefined, { afterFile: data.collect ? collectGarbage : undefined }).then(
+const data = workerData as { jobs: ScanJob[] };
+scanInThisThread(data.jobs).then(
   (out) => parentPort!.postMessage(out, transferables(out.results.map((r) => r.parsed))),
   (e) => parentPort!.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) }),
 );

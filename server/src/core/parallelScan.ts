@@ -13,10 +13,7 @@ export interface ScanJob {
   bytes: number;
 }
 
-export interface ScanOptions extends ReadOptions {
-  /** Called after each file (the CLI collects garbage there to keep the peak memory down). */
-  afterFile?: () => void;
-}
+export type ScanOptions = ReadOptions;
 
 export interface ScanOutput {
   results: Array<{ path: string; parsed: ParsedLogFile }>;
@@ -28,7 +25,6 @@ export async function scanInThisThread(jobs: ScanJob[], strings = new Interner()
   const results: ScanOutput['results'] = [];
   for (const job of jobs) {
     results.push({ path: job.path, parsed: await readLogFile(job.path, job.format, strings, options) });
-    options.afterFile?.();
   }
   return { results, strings: strings.values };
 }
@@ -90,7 +86,7 @@ export async function scanFiles(jobs: ScanJob[], strings: Interner, workers: num
   const threads = Math.max(1, Math.min(workers + 1, jobs.length));
   const bins = binJobs(jobs, threads);
   const remote = bins.slice(1).map((bin) => new Promise<ScanOutput>((resolve, reject) => {
-    const worker = new Worker(workerScript, { workerData: { jobs: bin, collect: !!options.afterFile } });
+    const worker = new Worker(workerScript, { workerData: { jobs: bin } });
     worker.once('message', (m: ScanOutput | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with ${code}`)));
