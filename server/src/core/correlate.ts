@@ -324,7 +324,7 @@ class Builder {
     for (const t of txnIds) {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
       if (s.queueLine[r] >= 0) {
-        const key = s.qp[r] & 0x3fffffff;
+        const key = pairKey(s.qp[r], s.epoch[r]);
         qpNext[t] = byQp.get(key);
         byQp.set(key, t);
       }
@@ -353,7 +353,7 @@ class Builder {
       let t = NONE;
       if (!Number.isNaN(y.qp[row])) {
         let found = 0, best = Infinity;
-        for (let c = byQp.get(y.qp[row] & 0x3fffffff); c !== NONE; c = qpNext[c]) {
+        for (let c = byQp.get(pairKey(y.qp[row], y.epoch[row])); c !== NONE; c = qpNext[c]) {
           const s = this.smtpOf[txns.file[c]]!, r = txns.row[c];
           if (s.qp[r] !== y.qp[row] || s.epoch[r] !== y.epoch[row]) continue;
           found++;
