@@ -108,6 +108,7 @@ export class LogScanner {
   private readonly labelAt = new Int32Array(7);
   private readonly valueEnd = new Int32Array(7);
   private readonly emptyAddress: number;
+  private addressEnd = 0;
 
   private readonly addresses: ByteInterner;
   private readonly values: ByteInterner;
@@ -229,12 +230,19 @@ export class LogScanner {
     return plainAddress(buf, s + 1, e - 1) ? s + 1 : -1;
   }
 
-  /** `<address>` or a bare `address@domain` in [s, e): the address's range, or [-1, -1]. */
-  private envelopeAddress(buf: Buffer, s: number, e: number): [number, number] {
+  /**
+   * `<address>` or a bare `address@domain` in [s, e): the address's start, its end in
+   * `addressEnd` (no array per call: this runs for every recipient), or -1.
+   */
+  private envelopeAddress(buf: Buffer, s: number, e: number): number {
     const inner = this.bracketed(buf, s, e);
-    if (inner >= 0) return [inner, e - 1];
-    if (s >= e || !plainAddress(buf, s, e) || byteAt(buf, AT, s, e) < 0) return [-1, -1];
-    return [s, e];
+    if (inner >= 0) {
+      this.addressEnd = e - 1;
+      return inner;
+    }
+    if (s >= e || !plainAddress(buf, s, e) || byteAt(buf, AT, s, e) < 0) return -1;
+    this.addressEnd = e;
+    return s;
   }
 
   private isoFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
@@ -283,9 +291,9 @@ export class LogScanner {
       return this.accept(lineNo, LineKind.SmtpFrom, time);
     }
     if (first === 116 && this.kindIs(buf, k, e, 'to')) {
-      const [s, ae] = this.envelopeAddress(buf, k + 4, e);
+      const s = this.envelopeAddress(buf, k + 4, e);
       if (s < 0) return false;
-      this.smtp.to(lineNo, time, this.address(buf, s, ae));
+      this.smtp.to(lineNo, time, this.address(buf, s, this.addressEnd));
       return this.accept(lineNo, LineKind.SmtpTo, time);
     }
     if (first === 114 && this.kindIs(buf, k, e, 'resp')) {
@@ -327,9 +335,9 @@ export class LogScanner {
 
   private deliveryEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
     if (this.kindIs(buf, k, e, 'init')) {
-      const [s, ae] = this.envelopeAddress(buf, k + 6, e);
+      const s = this.envelopeAddress(buf, k + 6, e);
       if (s < 0) return false;
-      this.delivery.init(lineNo, time, this.address(buf, s, ae));
+      this.delivery.init(lineNo, time, this.address(buf, s, this.addressEnd));
       return this.accept(lineNo, LineKind.DeliveryInit, time);
     }
     const isTry = this.kindIs(buf, k, e, 'try');
