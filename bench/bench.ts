@@ -16,7 +16,7 @@ const opt = (name: string, dflt: string) => {
 };
 const messages = Number(opt('--messages', '120000'));
 const seed = Number(opt('--seed', '1'));
-const runs = Number(opt('--runs', '3'));
+const runs = Number(opt('--runs', '5'));
 const dir = path.resolve(opt('--out', path.join(root, '.bench', `corpus-${seed}-${messages}`)));
 
 interface Measure { seconds: number; maxRssMiB: number }
