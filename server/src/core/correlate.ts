@@ -938,10 +938,32 @@ export function outcomeOfRow(c: Correlation, m: number): Outcome {
 }
 
 /** The message view of a row: objects built from the tables, for features. */
+/**
+ * The message's recipients, each once, in the order SMTP, delivery, spamdyke: without building
+ * the message, so that counting over every message stays cheap.
+ */
+export function messageRecipients(c: Correlation, index: number): string[] {
+  const s = c.strings;
+  const recipients = new Set<string>();
+  const t = c.msgSmtp[index];
+  if (t !== NONE) {
+    const tab = c.files[c.txns.file[t]].parsed.smtp!, row = c.txns.row[t];
+    for (let ri = tab.rcptStart[row]; ri < tab.rcptStart[row] + tab.rcptCount[row]; ri++) recipients.add(s.get(tab.rcptAddress[ri]));
+  }
+  for (let g = c.msgGroup[index]; g !== NONE; g = c.groupNext[g]) {
+    const d = c.files[c.groups.file[g]].parsed.delivery!, row = c.groups.row[g];
+    for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) recipients.add(deliveryRecipient(s.get(d.attRecipient[a])));
+  }
+  for (let rec = c.msgRecord[index]; rec !== NONE; rec = c.recordNext[rec]) {
+    const y = c.files[c.records.file[rec]].parsed.spamdyke!, row = c.records.row[rec];
+    if (y.hasEnvelope[row]) recipients.add(s.get(y.recipient[row]));
+  }
+  return [...recipients];
+}
+
 export function materialize(c: Correlation, index: number): Message {
   const s = c.strings;
   const str = (id: number) => (id < 0 ? undefined : s.get(id));
-  const recipients = new Set<string>();
   let smtp: SmtpTransaction | undefined;
   const t = c.msgSmtp[index];
   if (t !== NONE) {
@@ -951,7 +973,6 @@ export function materialize(c: Correlation, index: number): Message {
       const ri = tab.rcptStart[row] + j;
       const code = tab.rcptReplyCode[ri];
       rcpts.push({ address: s.get(tab.rcptAddress[ri]), line: tab.rcptLine[ri], time: tab.rcptTime[ri], replyLine: tab.rcptReplyLine[ri], replyCode: code ? String(code) : '', accepted: code >= 200 && code < 300 });
-      recipients.add(s.get(tab.rcptAddress[ri]));
     }
     smtp = {
       file: c.files[fi].id, firstLine: tab.firstLine[row], lastLine: tab.lastLine[row], start: tab.start[row], end: tab.end[row],
@@ -969,7 +990,6 @@ export function materialize(c: Correlation, index: number): Message {
         id: String(d.attId[a]), channel: d.attChannel[a] === 1 ? 'local' : d.attChannel[a] === 2 ? 'remote' : '', recipient: s.get(d.attRecipient[a]),
         tryLine: d.attTryLine[a], tryTime: d.attTryTime[a], resultLine: d.attResultLine[a], resultTime: d.attResultTime[a], outcome: OUTCOME_OF_CODE[d.attOutcome[a]],
       });
-      recipients.add(deliveryRecipient(s.get(d.attRecipient[a])));
     }
     const lines: number[] = [];
     const kinds = c.files[fi].parsed.lineKinds;
@@ -979,7 +999,6 @@ export function materialize(c: Correlation, index: number): Message {
   const spamdyke: SpamdykeRecord[] = [];
   for (let rec = c.msgRecord[index]; rec !== NONE; rec = c.recordNext[rec]) {
     const fi = c.records.file[rec], y = c.files[fi].parsed.spamdyke!, row = c.records.row[rec];
-    if (y.hasEnvelope[row]) recipients.add(s.get(y.recipient[row]));
     spamdyke.push({
       file: c.files[fi].id, line: y.line[row], verdict: s.get(y.verdict[row]), sender: s.get(y.sender[row]), recipient: s.get(y.recipient[row]),
       hasEnvelope: y.hasEnvelope[row] === 1, ip: s.get(y.ip[row]), month: y.month[row], day: y.day[row], secondsOfDay: y.secondsOfDay[row],
@@ -987,7 +1006,7 @@ export function materialize(c: Correlation, index: number): Message {
     });
   }
   return {
-    index, time: c.msgTime[index], sender: str(c.msgSender[index]), recipients: [...recipients], smtp, delivery, spamdyke,
+    index, time: c.msgTime[index], sender: str(c.msgSender[index]), recipients: messageRecipients(c, index), smtp, delivery, spamdyke,
     bounceOf: c.msgBounceOf[index] >= 0 ? c.msgBounceOf[index] : undefined, bounces: c.bounces.get(index) ?? [],
     ambiguous: c.ambiguous.get(index), outcome: OUTCOMES[c.msgOutcome[index]], deferred: c.msgDeferred[index] === 1,
   };

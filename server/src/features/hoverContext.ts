@@ -1,6 +1,6 @@
 // What hovers say about the surroundings of a token: its time in UTC and local time, how many
 // messages share an address or IP, and the closing line that places the hover in its message.
-import { Message } from '../core/correlate';
+import { Message, messageRecipients } from '../core/correlate';
 import { fieldText, normalizeAddress } from '../core/entry';
 import { parseLine } from '../core/fileParser';
 import { LineKind } from '../core/model';
@@ -47,9 +47,11 @@ export function messagesWithAddress(snap: Snapshot, address: string): number {
   let counts = addressCounts.get(snap);
   if (!counts) {
     counts = new Map();
+    const c = snap.correlation;
     for (let i = 0; i < snap.messageCount; i++) {
-      const m = snap.message(i);
-      const seen = new Set([...(m.sender ? [m.sender] : []), ...m.recipients]);
+      const sender = c.msgSender[i] >= 0 ? c.strings.get(c.msgSender[i]) : '';
+      const seen = new Set(messageRecipients(c, i));
+      if (sender) seen.add(sender);
       for (const a of seen) counts.set(a, (counts.get(a) ?? 0) + 1);
     }
     addressCounts.set(snap, counts);
