@@ -521,11 +521,11 @@ class Builder {
     const gSender = (k: number) => sortedSender[k];
     const gTime = (k: number) => sortedTime[k];
     // Each sender's run [start, end) in the sorted list.
-    const segment = new Map<number, number>();
+    const segment = new Int32Array(this.strings.values.length).fill(NONE);
     const segmentEnd = new Int32Array(withInit.length);
     for (let i = withInit.length - 1; i >= 0; i--) {
       segmentEnd[i] = i + 1 < withInit.length && gSender(i + 1) === gSender(i) ? segmentEnd[i + 1] : i + 1;
-      segment.set(gSender(i), i);
+      segment[gSender(i)] = i;
     }
     const ownerTxn = this.groupTxn;
     const queued = sortBy(txnIds.filter((t) => {
@@ -536,8 +536,8 @@ class Builder {
     const tried: number[] = [];
     for (const t of queued) {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
-      let i = segment.get(s.sender[r]);
-      if (i === undefined) continue;
+      let i = segment[s.sender[r]];
+      if (i === NONE) continue;
       accepted.length = 0;
       for (let j = 0; j < s.rcptCount[r]; j++) {
         const ri = s.rcptStart[r] + j;
