@@ -200,11 +200,6 @@ function disagreements(text: string, format: LogFormat): string[] {
     const got = scanned.lineKinds[n] as LineKind;
     if (got !== want) out.push(`line ${n} ${show(n)}: scanner ${KIND_NAME[got]}, full parser ${KIND_NAME[want]}${parsed[n].problem ? ` (${parsed[n].problem})` : ''}`);
     if (parsed[n].problem) problemLines.push(n);
-    if (format !== 'spamdyke' && parsed[n].entries.length) {
-      const t = parsed[n].entries[0].time;
-      const wantTime = Number.isNaN(t) ? 0 : t;
-      if (scanned.lineTimes[n] !== wantTime) out.push(`line ${n} ${show(n)}: scanner time ${scanned.lineTimes[n]}, full parser ${wantTime}`);
-    }
   }
   if (scanned.problems.count !== problemLines.length) out.push(`scanner reports ${scanned.problems.count} problem lines, full parser ${problemLines.length}`);
   const sampleLines = scanned.problems.samples.map((s) => s.line);

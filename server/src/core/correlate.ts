@@ -591,16 +591,19 @@ class Builder {
 
   /** The year of year-less spamdyke stamps, from the other logs, across a December→January turn. */
   private inferSpamdykeTimes(members: number[]): void {
+    // The reference: the earliest first time of the other logs (their rows are in file order).
     let reference = NaN;
-    for (const fi of members) {
-      const f = this.files[fi].parsed;
-      if (f.format === 'spamdyke') continue;
-      for (let i = 0; i < f.lineTimes.length; i++) {
-        if (f.lineTimes[i]) {
-          if (Number.isNaN(reference) || f.lineTimes[i] < reference) reference = f.lineTimes[i];
-          break;
-        }
+    const consider = (times: Float64Array, count: number) => {
+      for (let row = 0; row < count; row++) {
+        if (Number.isNaN(times[row])) continue;
+        if (Number.isNaN(reference) || times[row] < reference) reference = times[row];
+        return;
       }
+    };
+    for (const fi of members) {
+      const s = this.smtpOf[fi], d = this.deliveryOf[fi];
+      if (s) consider(s.start, s.count);
+      if (d) consider(d.time, d.count);
     }
     for (const fi of members) {
       const y = this.spamdykeOf[fi];

@@ -155,8 +155,6 @@ export interface ParsedLogFile {
   /** Byte offset of each line start; length lineCount + 1 (the last is the file length). */
   lineOffsets: Float64Array | Uint32Array;
   lineKinds: Uint8Array;
-  /** Local seconds of each line's first entry; 0 where none (spamdyke: see the correlation). */
-  lineTimes: Uint32Array;
   problems: FileProblems;
   smtp?: SmtpTable;
   delivery?: DeliveryTable;

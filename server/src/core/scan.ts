@@ -97,7 +97,6 @@ const QUEUED_PREFIX = Buffer.from('250 ok '), QP_REASON_PREFIX = Buffer.from('25
 export class LogScanner {
   private readonly offsets: Column<Float64Array | Uint32Array>;
   private readonly kinds: Column<Uint8Array>;
-  private readonly times: Column<Uint32Array>;
   private lineNo = 0;
   private readonly problems: FileProblems = { count: 0, samples: [] };
   private readonly smtp = new SmtpBuilder();
@@ -120,7 +119,6 @@ export class LogScanner {
     const lines = Math.min(Math.ceil(expectedBytes / 60) + 16, 1 << 16);
     this.offsets = expectedBytes < 0xffffffff ? u32(lines + 1) : f64(lines + 1);
     this.kinds = u8(lines);
-    this.times = u32(lines);
   }
 
   /** Scans the complete lines of buf[start, end) (end just after a '\n', or the file's end). */
@@ -146,7 +144,7 @@ export class LogScanner {
   reserveFor(totalBytes: number, scannedBytes: number): void {
     if (scannedBytes <= 0 || totalBytes <= scannedBytes) return;
     const factor = totalBytes / scannedBytes;
-    for (const c of [this.offsets, this.kinds, this.times]) c.reserve(Math.ceil(c.length * factor * 1.03) + 64);
+    for (const c of [this.offsets, this.kinds]) c.reserve(Math.ceil(c.length * factor * 1.03) + 64);
     (this.format === 'smtp' ? this.smtp : this.format === 'delivery' ? this.delivery : this.spamdyke).columns.reserve(factor);
   }
 
@@ -159,7 +157,6 @@ export class LogScanner {
       byteLength,
       lineOffsets: offsets,
       lineKinds: this.kinds.finish(),
-      lineTimes: this.times.finish(),
       problems: this.problems,
       smtp: this.format === 'smtp' ? this.smtp.finish() : undefined,
       delivery: this.format === 'delivery' ? this.delivery.finish() : undefined,
@@ -182,7 +179,6 @@ export class LogScanner {
 
   private blank(): void {
     this.kinds.push(LineKind.Blank);
-    this.times.push(0);
     this.endGroup();
   }
 
@@ -262,9 +258,8 @@ export class LogScanner {
     return true;
   }
 
-  private accept(lineNo: number, kind: LineKind, time: number): true {
+  private accept(kind: LineKind): true {
     this.kinds.push(kind);
-    this.times.push(time);
     return true;
   }
 
@@ -272,7 +267,7 @@ export class LogScanner {
     if (e === k + 5 && buf[k] === 102 && buf[k + 1] === 114 && buf[k + 2] === 111 && buf[k + 3] === 109 && buf[k + 4] === COMMA) {
       // `from, ` with the null sender (its trailing space trimmed).
       this.smtp.from(lineNo, time, this.emptyAddress);
-      return this.accept(lineNo, LineKind.SmtpFrom, time);
+      return this.accept(LineKind.SmtpFrom);
     }
     const first = buf[k];
     if (first === 102 && this.kindIs(buf, k, e, 'from')) {
@@ -288,13 +283,13 @@ export class LogScanner {
       for (let i = inner; i < ie && !at; i++) if (buf[i] === AT) at = true;
       if (!at) return false;
       this.smtp.from(lineNo, time, this.address(buf, inner, ie));
-      return this.accept(lineNo, LineKind.SmtpFrom, time);
+      return this.accept(LineKind.SmtpFrom);
     }
     if (first === 116 && this.kindIs(buf, k, e, 'to')) {
       const s = this.envelopeAddress(buf, k + 4, e);
       if (s < 0) return false;
       this.smtp.to(lineNo, time, this.address(buf, s, this.addressEnd));
-      return this.accept(lineNo, LineKind.SmtpTo, time);
+      return this.accept(LineKind.SmtpTo);
     }
     if (first === 114 && this.kindIs(buf, k, e, 'resp')) {
       if (this.hasSecondEntry(buf, k, e)) return false;
@@ -311,7 +306,7 @@ export class LogScanner {
         if (Number.isNaN(epoch) || Number.isNaN(qp)) return false;
       }
       this.smtp.resp(lineNo, time, code, epoch, qp);
-      return this.accept(lineNo, LineKind.SmtpResp, time);
+      return this.accept(LineKind.SmtpResp);
     }
     if (first === 99 && this.kindIs(buf, k, e, 'check')) {
       if (this.hasSecondEntry(buf, k, e)) return false;
@@ -323,12 +318,12 @@ export class LogScanner {
       const colon = byteAt(buf, COLON, c1 + 2, c2);
       if (colon <= c1 + 2) return false;
       this.smtp.other(lineNo, time);
-      return this.accept(lineNo, LineKind.SmtpCheck, time);
+      return this.accept(LineKind.SmtpCheck);
     }
     if (first === 115 && this.kindIs(buf, k, e, 'size')) {
       if (Number.isNaN(digits(buf, k + 6, e))) return false;
       this.smtp.size(lineNo, time);
-      return this.accept(lineNo, LineKind.SmtpSize, time);
+      return this.accept(LineKind.SmtpSize);
     }
     return false;
   }
@@ -338,7 +333,7 @@ export class LogScanner {
       const s = this.envelopeAddress(buf, k + 6, e);
       if (s < 0) return false;
       this.delivery.init(lineNo, time, this.address(buf, s, this.addressEnd));
-      return this.accept(lineNo, LineKind.DeliveryInit, time);
+      return this.accept(LineKind.DeliveryInit);
     }
     const isTry = this.kindIs(buf, k, e, 'try');
     if (isTry || this.kindIs(buf, k, e, 'result')) {
@@ -357,14 +352,14 @@ export class LogScanner {
         if (buf[s] === LT && buf[ae - 1] === GT) { s++; ae--; }
         if (ae <= s || !plainAddress(buf, s, ae)) return false;
         this.delivery.try(lineNo, time, id, channel, this.address(buf, s, ae));
-        return this.accept(lineNo, LineKind.DeliveryTry, time);
+        return this.accept(LineKind.DeliveryTry);
       }
       const outcome = wl === 7 && bytesAre(buf, w, SUCCESS) ? OUTCOME_CODE.success
         : wl === 8 && bytesAre(buf, w, DEFERRAL) ? OUTCOME_CODE.deferral
           : wl === 7 && bytesAre(buf, w, FAILURE) ? OUTCOME_CODE.failure : 0;
       if (!outcome || this.hasSecondEntry(buf, c2, e)) return false;
       this.delivery.result(lineNo, time, id, outcome);
-      return this.accept(lineNo, LineKind.DeliveryResult, time);
+      return this.accept(LineKind.DeliveryResult);
     }
     return false;
   }
@@ -420,7 +415,7 @@ export class LogScanner {
     const recipient = this.address(buf, ts, te);
     this.spamdyke.record(lineNo, month, dayValue, h * 3600 + mi * 60 + s, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
       recipient, recipient !== this.emptyAddress, this.values.id(buf, is, ie), epoch, qp);
-    return this.accept(lineNo, LineKind.Spamdyke, 0);
+    return this.accept(LineKind.Spamdyke);
   }
 
   /** Unusual lines: the full parser decides, and its entries feed the same builders. */
@@ -430,7 +425,6 @@ export class LogScanner {
     if (parsed.entries.length === 0) {
       if (parsed.problem) {
         this.kinds.push(LineKind.Unknown);
-        this.times.push(0);
       } else {
         this.blank();
       }
@@ -447,7 +441,6 @@ export class LogScanner {
       this.kinds.push(LineKind.Spamdyke);
       parsed.entries.forEach((e, k) => this.spamdykeFromEntry(text, e, lineNo, parsed.stamps![k]));
     }
-    this.times.push(this.format === 'spamdyke' || Number.isNaN(first.time) ? 0 : first.time);
   }
 
   private text(line: string, e: Entry, name: Parameters<typeof fieldOf>[1]): string | undefined {

@@ -1,6 +1,8 @@
 import { LogFormat } from './entry';
 import { Correlation, materialize, Message, messageLines, outcomeOfRow, UtcOffset } from './correlate';
 import { LineKind, ParsedLogFile } from './model';
+import { skipLeading } from './parseCommon';
+import { parseIsoLocal } from './time';
 
 export interface IndexedFile {
   id: number;
@@ -79,9 +81,13 @@ export class Snapshot {
     return messageLines(this.correlation, m.index).map(([id, line]) => ({ file: this.byId.get(id)!, line }));
   }
 
-  /** Local seconds of a line (spamdyke lines with their inferred year); NaN if it has none. */
-  lineTime(file: IndexedFile, line: number): number {
-    const t = file.format === 'spamdyke' ? this.correlation.spamdykeTimes.get(file.id)?.[line] : file.parsed.lineTimes[line];
+  /**
+   * Local seconds of a line, NaN if it has none: spamdyke lines with their inferred year, other
+   * lines from their text (the index keeps no per-line times).
+   */
+  lineTime(file: IndexedFile, line: number, text: string): number {
+    if (file.format !== 'spamdyke') return parseIsoLocal(text, skipLeading(text));
+    const t = this.correlation.spamdykeTimes.get(file.id)?.[line];
     return t ? t : NaN;
   }
 

@@ -77,7 +77,7 @@ function addressRole(kind: string): string {
 }
 
 function timestampAnswer(t: HoverTarget): HoverAnswer {
-  const local = t.file.format === 'spamdyke' ? t.snap.lineTime(t.file, t.line) : t.entry.time;
+  const local = t.file.format === 'spamdyke' ? t.snap.lineTime(t.file, t.line, t.text) : t.entry.time;
   const blocks = [labelled('Time:', localTimeWords(t.snap, local))];
   if (t.file.format === 'spamdyke') blocks.push(escapeMarkdown('spamdyke writes no year; it is inferred from the other logs of the download.'));
   const port = t.file.port !== undefined ? explainPort(t.file.port) : undefined;

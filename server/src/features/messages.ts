@@ -198,8 +198,9 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
     i = j;
   }
   const rows = refs.map((r) => {
-    const t = snap.lineTime(r.file, r.line);
-    return { r, t: Number.isNaN(t) ? m.time : t, text: texts.get(`${r.file.id}:${r.line}`) ?? '' };
+    const text = texts.get(`${r.file.id}:${r.line}`) ?? '';
+    const t = snap.lineTime(r.file, r.line, text);
+    return { r, t: Number.isNaN(t) ? m.time : t, text };
   });
   rows.sort((a, b) => a.t - b.t || FORMAT_RANK[a.r.file.format] - FORMAT_RANK[b.r.file.format]
     || (a.r.file.path < b.r.file.path ? -1 : a.r.file.path > b.r.file.path ? 1 : 0) || a.r.line - b.r.line);
