@@ -38,7 +38,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
-  if (params.initializationOptions) settings = { ...settings, ...params.initializationOptions };
+  if (params.initializationOptions) applySettings(params.initializationOptions, false);
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
   if (!folders.length && params.rootUri) {
     const root = uriToPath(params.rootUri);
@@ -78,16 +78,28 @@ connection.onInitialized(async () => {
   void indexer.addFolders(folders);
 });
 
-async function refreshSettings(): Promise<void> {
-  if (!canConfigure) return;
-  const raw = await connection.workspace.getConfiguration('mailLogLens').catch(() => undefined);
-  settings = readSettings(raw);
+/**
+ * Settings as a client sends them: the `mailLogLens` section, or its contents. Clients without
+ * `workspace/configuration` pass them in initializationOptions and didChangeConfiguration.
+ */
+function applySettings(raw: unknown, announce: boolean): void {
+  const section = raw && typeof raw === 'object' && 'mailLogLens' in raw ? (raw as { mailLogLens: unknown }).mailLogLens : raw;
+  settings = readSettings(section);
   index.setOptions({ windowSeconds: settings.correlationWindowSeconds, defaultYear: settings.spamdykeYear ?? undefined });
+  if (!announce) return;
   publishDiagnostics();
   void connection.languages.inlayHint.refresh().catch(() => undefined);
 }
 
-connection.onDidChangeConfiguration(() => void refreshSettings());
+async function refreshSettings(): Promise<void> {
+  if (!canConfigure) return;
+  applySettings(await connection.workspace.getConfiguration('mailLogLens').catch(() => undefined), true);
+}
+
+connection.onDidChangeConfiguration((params) => {
+  if (canConfigure) void refreshSettings();
+  else if (params.settings && typeof params.settings === 'object' && 'mailLogLens' in params.settings) applySettings(params.settings, true);
+});
 
 documents.onDidOpen((e) => {
   const p = uriToPath(e.document.uri);

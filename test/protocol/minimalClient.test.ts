@@ -42,3 +42,22 @@ test('lines the parser does not understand are reported once per file, with wher
     await c.close();
   }
 });
+
+test('a client without workspace/configuration sets options in initializationOptions and changes them with didChangeConfiguration', async () => {
+  const folder = path.resolve(__dirname, '../../../test/fixtures/hover');
+  const spamdyke = uri(path.join(folder, 'spamdyke.log'));
+  const c = await startServer(folder, { capabilities: {}, initializationOptions: { mailLogLens: { diagnostics: 'refusals' } } });
+  const until = async (what: string, ok: () => boolean) => {
+    for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(ok(), what);
+  };
+  try {
+    // 'refusals' reports spamdyke's DENIED lines; the default ('failures') reports none there.
+    await until('DENIED lines reported as set in initializationOptions', () => (c.diagnostics.get(spamdyke)?.length ?? 0) > 0);
+    assert.ok(c.diagnostics.get(spamdyke)!.every((d) => /denied|refused|DENIED/i.test(d.message)), 'only refusals');
+    c.notify('workspace/didChangeConfiguration', { settings: { mailLogLens: { diagnostics: 'none' } } });
+    await until('no diagnostics after the pushed change', () => c.diagnostics.get(spamdyke)?.length === 0);
+  } finally {
+    await c.close();
+  }
+});
