@@ -1,4 +1,5 @@
 // Wiring only: LSP requests and notifications to the indexer and the features.
+import * as path from 'path';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, InitializeParams,
   InitializeResult, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
@@ -6,6 +7,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LogIndex } from './core/logIndex';
 import { WorkspaceIndexer } from './indexer';
+import { DiskWatcher } from './diskWatcher';
 import { LineReader } from './features/lineText';
 import { uriToPath } from './features/locations';
 import { references } from './features/references';
@@ -33,6 +35,8 @@ let canConfigure = false;
 let canWatch = false;
 let canFollowFolders = false;
 let folders: string[] = [];
+// Only for clients that cannot watch files themselves.
+let diskWatcher: DiskWatcher | undefined;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
@@ -69,10 +73,18 @@ connection.onInitialized(async () => {
   if (canWatch) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   }
+  if (!canWatch) {
+    diskWatcher = new DiskWatcher((changes) => void indexer.filesChanged(changes, uriToPath));
+    for (const f of folders) diskWatcher.watch(f, true);
+  }
   if (canFollowFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      void indexer.removeFolders(e.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
-      void indexer.addFolders(e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p));
+      const removed = e.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+      const added = e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+      for (const f of removed) diskWatcher?.unwatch(f);
+      for (const f of added) diskWatcher?.watch(f, true);
+      void indexer.removeFolders(removed);
+      void indexer.addFolders(added);
     });
   }
   void indexer.addFolders(folders);
@@ -105,6 +117,8 @@ documents.onDidOpen((e) => {
   const p = uriToPath(e.document.uri);
   if (!p) return;
   openDocuments.opened(p, e.document.uri);
+  // A log from outside the workspace brings the logs beside it: follow that folder too.
+  diskWatcher?.watch(path.dirname(p), false);
   void indexer.documentOpened(p);
 });
 documents.onDidChangeContent((e) => {
@@ -136,6 +150,8 @@ indexer.setOnIndexed(() => {
   publishDiagnostics();
   void connection.languages.inlayHint.refresh().catch(() => undefined);
 });
+
+connection.onShutdown(() => diskWatcher?.dispose());
 
 documents.listen(connection);
 connection.listen();

@@ -2,6 +2,8 @@
 // dynamic registration, plain-text hovers) still gets an indexed workspace and answers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { startServer, TestClient, uri } from './lspClient';
 
@@ -59,5 +61,39 @@ test('a client without workspace/configuration sets options in initializationOpt
     await until('no diagnostics after the pushed change', () => c.diagnostics.get(spamdyke)?.length === 0);
   } finally {
     await c.close();
+  }
+});
+
+test('a client that cannot watch files still gets logs appended to or deleted on disk indexed again', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-nowatch-'));
+  for (const f of fs.readdirSync(FORMATS)) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, f));
+  const c = await startServer(dir, { capabilities: {} });
+  const refs = (file: string, line: number) => c.request<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/references', {
+    textDocument: { uri: uri(path.join(dir, file)) }, position: { line, character: 3 }, context: { includeDeclaration: true },
+  });
+  const names = (locs: Array<{ uri: string; range: { start: { line: number } } }>) => locs.map((l) => `${path.basename(new URL(l.uri).pathname)}:${l.range.start.line}`).sort();
+  const until = async <T>(fn: () => Promise<T>, ok: (v: T) => boolean, what: string) => {
+    let last: T | undefined;
+    for (let i = 0; i < 100; i++) {
+      last = await fn();
+      if (ok(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`${what}: last answer ${JSON.stringify(last)}`);
+  };
+  try {
+    await until(() => refs('spamdyke.log', 1), (r) => r.length === 11, 'the download is indexed');
+    fs.appendFileSync(path.join(dir, 'smtp_25.log'), '\n2021-03-09 13:00:00, from, late@elsewhere.example.net\n2021-03-09 13:00:00, resp, 250 ok\n'
+      + '2021-03-09 13:00:00, to, <recipient@example.com>\n2021-03-09 13:00:00, resp, 250 ok\n2021-03-09 13:00:01, resp, 250 ok 1615291201 qp 15400\n');
+    fs.appendFileSync(path.join(dir, 'spamdyke.log'), 'Mar  9 13:00:01 server spamdyke[15401]: ALLOWED from: late@elsewhere.example.net to: recipient@example.com '
+      + 'origin_ip: 198.51.100.30 origin_rdns: mx.elsewhere.example.net auth: (unknown) encryption: (none) reason: 250_ok_1615291201_qp_15400\n');
+    const joined = await until(() => refs('spamdyke.log', 2), (r) => r.length === 6, 'the appended message is joined');
+    assert.deepEqual(names(joined), ['smtp_25.log:13', 'smtp_25.log:14', 'smtp_25.log:15', 'smtp_25.log:16', 'smtp_25.log:17', 'spamdyke.log:2']);
+    fs.rmSync(path.join(dir, 'spamdyke.log'));
+    const alone = await until(() => refs('smtp_25.log', 13), (r) => r.length === 5, 'the deleted log leaves the index');
+    assert.ok(alone.every((l) => !l.uri.endsWith('spamdyke.log')));
+  } finally {
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
