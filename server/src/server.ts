@@ -2,7 +2,7 @@
 import * as path from 'path';
 import {
   createConnection, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, InitializeParams,
-  InitializeResult, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  InitializeResult, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LogIndex } from './core/logIndex';
@@ -34,6 +34,7 @@ const diagnostics = new DiagnosticsPublisher(connection, reader);
 let canConfigure = false;
 let canWatch = false;
 let canFollowFolders = false;
+let markdownHovers = true;
 let folders: string[] = [];
 // Only for clients that cannot watch files themselves.
 let diskWatcher: DiskWatcher | undefined;
@@ -42,12 +43,14 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
   canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
+  markdownHovers = !!params.capabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown);
   if (params.initializationOptions) applySettings(params.initializationOptions, false);
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
   if (!folders.length && params.rootUri) {
     const root = uriToPath(params.rootUri);
     if (root) folders.push(root);
   }
+  if (!folders.length && params.rootPath) folders.push(params.rootPath);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -134,7 +137,7 @@ documents.onDidClose((e) => {
 });
 connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, uriToPath));
 
-connection.onHover((params) => hover(index.snapshot(), reader, params));
+connection.onHover((params) => hover(index.snapshot(), reader, params, markdownHovers));
 connection.onRequest(MESSAGES_REQUEST, (params: unknown) => listMessages(index.snapshot(), reader, params));
 connection.onReferences((params) => references(index.snapshot(), reader, params));
 connection.onDefinition((params) => definition(index.snapshot(), reader, params));

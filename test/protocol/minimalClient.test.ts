@@ -27,6 +27,10 @@ test('without progress support the index still builds, and requests answer', asy
   assert.equal(refs.length, 11);
   const hover = await client.request<{ contents: { kind: string; value: string } }>('textDocument/hover', at);
   assert.match(hover.contents.value, /Passed spamdyke/);
+  // No markdown announced: plain text, without markdown escapes, emphasis or link syntax.
+  assert.equal(hover.contents.kind, 'plaintext');
+  assert.match(hover.contents.value, /spamdyke's checks/);
+  assert.doesNotMatch(hover.contents.value, /\\[!-/:-@[-`{-~]|\*\*|\]\(file:/);
   const symbols = await client.request<unknown[]>('textDocument/documentSymbol', { textDocument: at.textDocument });
   assert.equal(symbols.length, 2);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeMarkdown, explanationBlocks, labelled, lineLink } from '../../server/src/features/hoverMarkdown';
+import { bold, escapeMarkdown, explanationBlocks, labelled, lineLink, markdownToPlainText } from '../../server/src/features/hoverMarkdown';
 
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 
@@ -52,4 +52,11 @@ test('explanations become escaped paragraphs with cause, who acts and what to do
   assert.ok(blocks.some((b) => unescape(b) === '**What to do:** Fix [it](command:x).'));
   assert.ok(blocks.every((b) => !/(?<!\\)\]\(/.test(b)));
   assert.equal(labelled('Reason:', 'a_b'), '**Reason\\:** a\\_b');
+});
+
+test('plain text for clients without markdown: log text comes back exactly, our markup goes', () => {
+  const hostile = '554 "Refused. [x](command:a) <img src=x> **b** *i* _u_ `c` \\ a@b.example #5.1.1 (y) ]( [';
+  assert.equal(markdownToPlainText(escapeMarkdown(hostile)), hostile);
+  const md = [bold('Who *acts*:'), `${labelled('Cause:', 'no [rDNS]')} ${lineLink('/logs/Mail (2021)/smtp_25.log', 4)}`, `*${escapeMarkdown('Source: RFC 5321, 4.2.3')}*`].join('\n\n');
+  assert.equal(markdownToPlainText(md), 'Who *acts*:\n\nCause: no [rDNS] smtp_25.log:5\n\nSource: RFC 5321, 4.2.3');
 });

@@ -8,14 +8,15 @@ import { Message } from '../core/correlate';
 import { explainPort } from '../knowledge';
 import { addressBlocks, localTimeWords, messageLine } from './hoverContext';
 import { explainDeliveryField } from './hoverDelivery';
-import { escapeMarkdown, explanationBlocks, labelled } from './hoverMarkdown';
+import { escapeMarkdown, explanationBlocks, labelled, markdownToPlainText } from './hoverMarkdown';
 import { explainSmtpField } from './hoverSmtp';
 import { explainSpamdykeFieldAt } from './hoverSpamdyke';
 import { HoverAnswer, HoverTarget, answerFor, fieldValue } from './hoverTarget';
 import { LineReader } from './lineText';
 import { uriToPath } from './locations';
 
-export function hover(snap: Snapshot, reader: LineReader, params: HoverParams): Hover | null {
+/** `markdown`: whether the client renders markdown hovers; otherwise the same text comes as plain text. */
+export function hover(snap: Snapshot, reader: LineReader, params: HoverParams, markdown = true): Hover | null {
   const path = uriToPath(params.textDocument.uri);
   const file = path ? snap.file(path) : undefined;
   if (!file) return null;
@@ -29,8 +30,9 @@ export function hover(snap: Snapshot, reader: LineReader, params: HoverParams): 
   const blocks = [...answer.blocks];
   if (parsed.problem) blocks.push(problemBlock(parsed.problem, parsed.entries.length > 0));
   blocks.push('---', messageLine(snap, message, file, line));
+  const value = blocks.join('\n\n');
   return {
-    contents: { kind: MarkupKind.Markdown, value: blocks.join('\n\n') },
+    contents: markdown ? { kind: MarkupKind.Markdown, value } : { kind: MarkupKind.PlainText, value: markdownToPlainText(value) },
     range: { start: { line, character: answer.start }, end: { line, character: answer.end } },
   };
 }

@@ -15,6 +15,18 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\r\n]+/g, ' ').replace(ASCII_PUNCTUATION, (c) => `\\${c}`);
 }
 
+/**
+ * The same hover as plain text, for clients that do not render markdown: our own markup (links,
+ * bold, italics) is dropped and the escapes are undone. Only text from escapeMarkdown and the
+ * helpers below goes into a hover, so unescaped `*` and `[...](...)` are always our markup.
+ */
+export function markdownToPlainText(markdown: string): string {
+  return markdown
+    .replace(/(?<!\\)\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)/g, '$1')
+    .replace(/(?<!\\)\*\*?/g, '')
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1');
+}
+
 /** `[name:N](file:///…#LN)` for a 0-based line; built only from a path we indexed. */
 export function lineLink(filePath: string, line: number): string {
   const target = `${pathToUri(filePath).replace(/\(/g, '%28').replace(/\)/g, '%29')}#L${line + 1}`;
