@@ -40,5 +40,17 @@ async function classify(doc: vscode.TextDocument): Promise<void> {
 export function registerLanguageDetection(context: vscode.ExtensionContext): void {
   const safe = (doc: vscode.TextDocument) => classify(doc).catch(() => undefined);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(safe));
+  // Log text pasted into a new untitled editor arrives after it opened: look again after edits.
+  const pending = new Map<string, NodeJS.Timeout>();
+  context.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => {
+    const doc = e.document;
+    if (!doc.isUntitled || !CANDIDATES.has(doc.languageId)) return;
+    const key = doc.uri.toString();
+    clearTimeout(pending.get(key));
+    pending.set(key, setTimeout(() => {
+      pending.delete(key);
+      void safe(doc);
+    }, 300));
+  }));
   for (const doc of vscode.workspace.textDocuments) void safe(doc);
 }

@@ -9,7 +9,7 @@ import { LogIndex } from './core/logIndex';
 import { WorkspaceIndexer } from './indexer';
 import { DiskWatcher } from './diskWatcher';
 import { LineReader } from './features/lineText';
-import { uriToPath } from './features/locations';
+import { isDiskPath, uriToDiskPath, uriToPath } from './features/locations';
 import { references } from './features/references';
 import { definition } from './features/definition';
 import { documentHighlight } from './features/documentHighlight';
@@ -45,9 +45,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   markdownHovers = !!params.capabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown);
   if (params.initializationOptions) applySettings(params.initializationOptions, false);
-  folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+  folders = (params.workspaceFolders ?? []).map((f) => uriToDiskPath(f.uri)).filter((p): p is string => !!p);
   if (!folders.length && params.rootUri) {
-    const root = uriToPath(params.rootUri);
+    const root = uriToDiskPath(params.rootUri);
     if (root) folders.push(root);
   }
   if (!folders.length && params.rootPath) folders.push(params.rootPath);
@@ -77,13 +77,13 @@ connection.onInitialized(async () => {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
   }
   if (!canWatch) {
-    diskWatcher = new DiskWatcher((changes) => void indexer.filesChanged(changes, uriToPath));
+    diskWatcher = new DiskWatcher((changes) => void indexer.filesChanged(changes, uriToDiskPath));
     for (const f of folders) diskWatcher.watch(f, true);
   }
   if (canFollowFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
-      const removed = e.removed.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
-      const added = e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+      const removed = e.removed.map((f) => uriToDiskPath(f.uri)).filter((p): p is string => !!p);
+      const added = e.added.map((f) => uriToDiskPath(f.uri)).filter((p): p is string => !!p);
       for (const f of removed) diskWatcher?.unwatch(f);
       for (const f of added) diskWatcher?.watch(f, true);
       void indexer.removeFolders(removed);
@@ -120,6 +120,11 @@ documents.onDidOpen((e) => {
   const p = uriToPath(e.document.uri);
   if (!p) return;
   openDocuments.opened(p, e.document.uri);
+  if (!isDiskPath(p)) {
+    // Only in the editor (say, log text pasted into an untitled buffer): its text is all there is.
+    indexer.documentEdited(p, () => e.document.getText());
+    return;
+  }
   // A log from outside the workspace brings the logs beside it: follow that folder too.
   diskWatcher?.watch(path.dirname(p), false);
   void indexer.documentOpened(p);
@@ -135,7 +140,7 @@ documents.onDidClose((e) => {
   openDocuments.closed(p);
   indexer.documentClosed(p);
 });
-connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, uriToPath));
+connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, uriToDiskPath));
 
 connection.onHover((params) => hover(index.snapshot(), reader, params, markdownHovers));
 connection.onRequest(MESSAGES_REQUEST, (params: unknown) => listMessages(index.snapshot(), reader, params));

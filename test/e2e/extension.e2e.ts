@@ -54,6 +54,24 @@ suite('Mail Log Lens in VS Code', () => {
     }
   });
 
+  test('log text pasted into a new untitled editor is recognised and explained', async () => {
+    const text = (await vscode.workspace.fs.readFile(vscode.Uri.file(wsPath('real', 'spamdyke.log')))).toString().split('\n').slice(0, 40).join('\n');
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '' });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), text));
+    await poll('the pasted text to become spamdyke-log', () => (editor.document.languageId === 'spamdyke-log' ? true : undefined), 10000);
+    const current = vscode.workspace.textDocuments.find((d) => d.uri.toString() === doc.uri.toString())!;
+    const line = lineOf(current, /DENIED_|ALLOWED/);
+    const verdict = /(DENIED_\w+|ALLOWED)/.exec(current.lineAt(line).text)!;
+    const hovers = await poll('a hover on the verdict', async () => {
+      const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', current.uri, new vscode.Position(line, verdict.index + 2));
+      return h && h.length ? h : undefined;
+    }, 30000);
+    const words = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(words, /spamdyke/i);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   test('Go to Definition from a spamdyke ALLOWED line reaches the SMTP and delivery logs', async () => {
     const editor = await open('real', 'spamdyke.log');
     const line = lineOf(editor.document, /ALLOWED .*reason: 250_ok_\d+_qp_\d+/);

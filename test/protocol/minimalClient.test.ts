@@ -101,3 +101,34 @@ test('a client that cannot watch files still gets logs appended to or deleted on
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('log text that exists only in the editor (untitled buffers) is indexed and joined across buffers', async () => {
+  const c = await startServer(undefined);
+  try {
+    const buffers = ['smtp_25.log', 'delivery.log', 'spamdyke.log'].map((name, i) => ({ name, uri: `untitled:Untitled-${i + 1}` }));
+    for (const b of buffers) {
+      c.notify('textDocument/didOpen', { textDocument: { uri: b.uri, languageId: 'plaintext', version: 1, text: fs.readFileSync(path.join(FORMATS, b.name), 'utf8') } });
+    }
+    const spamdyke = buffers[2].uri;
+    const at = { textDocument: { uri: spamdyke }, position: { line: 1, character: 45 } };
+    let refs: Array<{ uri: string }> = [];
+    for (let i = 0; i < 100 && refs.length < 11; i++) {
+      refs = (await c.request<Array<{ uri: string }> | null>('textDocument/references', { ...at, context: { includeDeclaration: true } })) ?? [];
+      if (refs.length < 11) await new Promise((r) => setTimeout(r, 50));
+    }
+    // The same message as in the files on disk: its lines in all three buffers, and nowhere else.
+    assert.equal(refs.length, 11);
+    assert.deepEqual([...new Set(refs.map((r) => r.uri))].sort(), buffers.map((b) => b.uri).sort());
+    const hover = await c.request<{ contents: { value: string } }>('textDocument/hover', at);
+    assert.match(hover.contents.value, /Passed spamdyke/);
+    c.notify('textDocument/didClose', { textDocument: { uri: spamdyke } });
+    let after: unknown[] | null = [];
+    for (let i = 0; i < 100 && after && after.length; i++) {
+      after = await c.request<unknown[] | null>('textDocument/references', { ...at, context: { includeDeclaration: true } });
+      if (after && after.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(!after || after.length === 0, 'a closed buffer leaves the index');
+  } finally {
+    await c.close();
+  }
+});

@@ -1,19 +1,37 @@
+import * as nodePath from 'path';
 import { pathToFileURL, fileURLToPath } from 'url';
 import { Location, Range } from 'vscode-languageserver';
 import { Message } from '../core/correlate';
 import { IndexedFile, LineRef, Snapshot } from '../core/snapshot';
 import { LineReader } from './lineText';
 
+/**
+ * The index key of a document: its path for a file, else its URI. A document that exists only
+ * in the editor (an untitled buffer with pasted log text, a remote file) is indexed under its
+ * URI, which is never an absolute path; see isDiskPath.
+ */
 export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return /^[a-zA-Z][\w+.-]*:/.test(uri) ? uri : undefined;
   try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    return fileURLToPath(uri);
   } catch {
     return undefined;
   }
 }
 
+/** The path of a folder or file on this machine's disk; undefined for other URIs. */
+export function uriToDiskPath(uri: string): string | undefined {
+  const p = uriToPath(uri);
+  return p !== undefined && isDiskPath(p) ? p : undefined;
+}
+
+/** Whether an index key is a file on disk (not a document that exists only in the editor). */
+export function isDiskPath(p: string): boolean {
+  return nodePath.isAbsolute(p);
+}
+
 export function pathToUri(p: string): string {
-  return pathToFileURL(p).href;
+  return isDiskPath(p) ? pathToFileURL(p).href : p;
 }
 
 export function lineRange(reader: LineReader, file: IndexedFile, line: number): Range {
