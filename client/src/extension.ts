@@ -23,7 +23,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MailLo
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LOG_LANGUAGES.map((language) => ({ language })),
+    // Files and untitled buffers only: a log's version in git or in a diff is not another log.
+    documentSelector: LOG_LANGUAGES.flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]),
     synchronize: { configurationSection: 'mailLogLens' },
     outputChannelName: 'Mail Log Lens',
   };

@@ -6,12 +6,12 @@ import { IndexedFile, LineRef, Snapshot } from '../core/snapshot';
 import { LineReader } from './lineText';
 
 /**
- * The index key of a document: its path for a file, else its URI. A document that exists only
- * in the editor (an untitled buffer with pasted log text, a remote file) is indexed under its
- * URI, which is never an absolute path; see isDiskPath.
+ * The index key of a document: its path for a file, its URI for an untitled buffer (log text
+ * pasted into a new editor), which is never an absolute path (see isDiskPath). Other schemes
+ * (a file's version in git, an output channel) are not logs of their own: undefined.
  */
 export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return /^[a-zA-Z][\w+.-]*:/.test(uri) ? uri : undefined;
+  if (!uri.startsWith('file:')) return uri.startsWith('untitled:') ? uri : undefined;
   try {
     return fileURLToPath(uri);
   } catch {
