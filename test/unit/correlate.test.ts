@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'path';
 import { LogIndex, findLogFiles } from '../../server/src/core/logIndex';
 import { parseLogText } from '../../server/src/core/readLog';
-import { correlate, materialize } from '../../server/src/core/correlate';
+import { correlate, materialize, sortIndex } from '../../server/src/core/correlate';
 import { Interner } from '../../server/src/core/columns';
 
 const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
@@ -94,4 +94,28 @@ test('unknown lines inside a transaction stay out of the message', () => {
   const c = run(smtp, '', '');
   assert.equal(c.lineOwner.get(1)![1], -1);
   assert.equal(c.lineOwner.get(1)![2], 0);
+});
+
+test('sortIndex orders ascending, ties by position, NaN last, whatever the spread of the keys', () => {
+  let seed = 99;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const reference = (keys: Float64Array) => Array.from(keys.keys()).sort((a, b) => {
+    const ka = Number.isNaN(keys[a]) ? Infinity : keys[a], kb = Number.isNaN(keys[b]) ? Infinity : keys[b];
+    return ka - kb || a - b;
+  });
+  // Narrow integer ranges (counting sort), wide ones (packed sort), fractions and huge values (comparator).
+  const spreads: Array<(i: number) => number> = [
+    () => 1_600_000_000 + Math.floor(rand() * 300),
+    () => Math.floor(rand() * 86_400) - 40_000,
+    () => Math.floor(rand() * 2 ** 40),
+    () => rand() * 1000,
+    () => (rand() < 0.5 ? 1e300 : -5),
+  ];
+  for (const spread of spreads) {
+    for (const n of [0, 1, 7, 5000]) {
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = rand() < 0.05 ? NaN : spread(i);
+      assert.deepEqual(Array.from(sortIndex(keys)), reference(keys), `n=${n} ${spread}`);
+    }
+  }
 });

@@ -756,13 +756,13 @@ class Builder {
 const INDEX_BITS = 2 ** 21;
 
 /**
- * The permutation that orders `keys` ascending, ties by position; NaN last. Integer keys (times
- * in seconds, ids) are packed with their position into one double and sorted natively, which
- * is several times faster than a comparator.
+ * The permutation that orders `keys` ascending, ties by position; NaN last. Integer keys in a
+ * narrow range (a few days of times in seconds) take a counting sort. Other integer keys are
+ * packed with their position into one double and sorted natively, which is several times faster
+ * than a comparator.
  */
 export function sortIndex(keys: Float64Array): Int32Array {
   const n = keys.length;
-  const out = new Int32Array(n);
   let min = Infinity, max = -Infinity, integral = true;
   for (let i = 0; i < n; i++) {
     const k = keys[i];
@@ -772,6 +772,9 @@ export function sortIndex(keys: Float64Array): Int32Array {
     if (k > max) max = k;
   }
   if (min === Infinity) min = max = 0;
+  // Keys in a narrow range (times of a few days' logs, in seconds): one counting pass.
+  if (integral && max - min <= 4 * n + 4096) return countingSortIndex(keys, min, max - min + 1);
+  const out = new Int32Array(n);
   if (integral && n < INDEX_BITS && max - min + 1 < 2 ** 31) {
     const packed = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -786,6 +789,17 @@ export function sortIndex(keys: Float64Array): Int32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   const key = (i: number) => (Number.isNaN(keys[i]) ? Infinity : keys[i]);
   out.sort((a, b) => key(a) - key(b) || a - b);
+  return out;
+}
+
+/** sortIndex for integral keys in [min, min + range), NaN last: a stable counting sort. */
+function countingSortIndex(keys: Float64Array, min: number, range: number): Int32Array {
+  const n = keys.length;
+  const starts = new Int32Array(range + 2);
+  for (let i = 0; i < n; i++) starts[(Number.isNaN(keys[i]) ? range : keys[i] - min) + 1]++;
+  for (let b = 0; b <= range; b++) starts[b + 1] += starts[b];
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[starts[Number.isNaN(keys[i]) ? range : keys[i] - min]++] = i;
   return out;
 }
 
