@@ -75,8 +75,7 @@ connection.onInitialized(async () => {
   }
   if (canWatch) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-  }
-  if (!canWatch) {
+  } else {
     diskWatcher = new DiskWatcher((changes) => void indexer.filesChanged(changes, uriToDiskPath));
     for (const f of folders) diskWatcher.watch(f, true);
   }
