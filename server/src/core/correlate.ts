@@ -105,6 +105,16 @@ function pairKey(a: number, b: number): number {
 }
 const RETRY_NOTE = 'a retry group could belong to more than one deferred message';
 
+/** Every recipient of every transaction, chained by (sender, recipient) in transaction order. */
+interface RecipientSlots {
+  txn: Int32Array;
+  rcpt: Int32Array;
+  sender: Int32Array;
+  next: Int32Array;
+  used: Uint8Array;
+  head: IntTable;
+}
+
 function recordIds(files: LogFileInput[], count: (p: ParsedLogFile) => number): RecordIds {
   const base = new Int32Array(files.length + 1);
   files.forEach((f, i) => (base[i + 1] = base[i] + count(f.parsed)));
@@ -316,10 +326,10 @@ class Builder {
     // Recipient slots: (sender, recipient) → chain of (transaction, recipient row).
     let slotCount = 0;
     for (const t of txnIds) slotCount += this.smtpOf[txns.file[t]]!.rcptCount[txns.row[t]];
-    const slotTxn = new Int32Array(slotCount), slotRcpt = new Int32Array(slotCount), slotNext = new Int32Array(slotCount).fill(NONE);
-    const slotUsed = new Uint8Array(slotCount);
-    const slotHead = new IntTable(slotCount);
-    const slotSender = new Int32Array(slotCount);
+    const slots: RecipientSlots = {
+      txn: new Int32Array(slotCount), rcpt: new Int32Array(slotCount), sender: new Int32Array(slotCount),
+      next: new Int32Array(slotCount).fill(NONE), used: new Uint8Array(slotCount), head: new IntTable(slotCount),
+    };
     let k = 0;
     for (const t of txnIds) {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
@@ -330,18 +340,16 @@ class Builder {
       }
       const sender = s.sender[r] < 0 ? this.emptyId : s.sender[r];
       for (let j = 0; j < s.rcptCount[r]; j++, k++) {
-        const ri = s.rcptStart[r] + j;
-        slotTxn[k] = t;
-        slotRcpt[k] = ri;
-        slotSender[k] = sender;
+        slots.txn[k] = t;
+        slots.rcpt[k] = s.rcptStart[r] + j;
+        slots.sender[k] = sender;
       }
     }
     // Chains in transaction order: built back to front by prepending.
     for (let slot = slotCount - 1; slot >= 0; slot--) {
-      const t = slotTxn[slot];
-      const key = pairKey(slotSender[slot], this.smtpOf[txns.file[t]]!.rcptAddress[slotRcpt[slot]]);
-      slotNext[slot] = slotHead.get(key);
-      slotHead.set(key, slot);
+      const key = pairKey(slots.sender[slot], this.smtpOf[txns.file[slots.txn[slot]]]!.rcptAddress[slots.rcpt[slot]]);
+      slots.next[slot] = slots.head.get(key);
+      slots.head.set(key, slot);
     }
     const target = this.recordTarget;
     const timeoutId = strings.find('TIMEOUT');
@@ -350,69 +358,75 @@ class Builder {
     for (const rec of order) {
       const y = this.spamdykeOf[records.file[rec]]!, row = records.row[rec];
       const time = this.recordTime[rec];
-      let t = NONE;
-      if (!Number.isNaN(y.qp[row])) {
-        let found = 0, best = Infinity;
-        for (let c = byQp.get(pairKey(y.qp[row], y.epoch[row])); c !== NONE; c = qpNext[c]) {
-          const s = this.smtpOf[txns.file[c]]!, r = txns.row[c];
-          if (s.qp[r] !== y.qp[row] || s.epoch[r] !== y.epoch[row]) continue;
-          found++;
-          const dt = Math.abs(s.queueTime[r] - time);
-          if (dt < best) {
-            best = dt;
-            t = c;
-          }
-        }
-        if (found > 1) this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1}: qp ${y.qp[row]} was queued more than once`);
-      }
-      if (t === NONE && y.hasEnvelope[row]) {
-        const timeout = y.verdict[row] === timeoutId;
-        const denial = y.verdict[row] !== allowedId;
-        let best = NONE, bestScore = Infinity, ties = 0;
-        const key = pairKey(y.sender[row], y.recipient[row]);
-        // Chains run in transaction order and records come in time order: slots that are used
-        // or too old for any later record are dropped from the front, so each is passed once.
-        const oldHead = slotHead.get(key);
-        let head = oldHead;
-        while (head !== NONE && (slotUsed[head] || this.smtpOf[txns.file[slotTxn[head]]]!.end[txns.row[slotTxn[head]]] < time - 902)) head = slotNext[head];
-        if (head !== oldHead) slotHead.set(key, head);
-        for (let slot = head; slot !== NONE; slot = slotNext[slot]) {
-          if (slotUsed[slot]) continue;
-          const ct = slotTxn[slot];
-          const s = this.smtpOf[txns.file[ct]]!, r = txns.row[ct], ri = slotRcpt[slot];
-          if (s.start[r] > time + 2) break;
-          if (slotSender[slot] !== y.sender[row] || s.rcptAddress[ri] !== y.recipient[row]) continue;
-          const queued = s.queueLine[r] >= 0;
-          // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
-          // last entry, never for one that was queued. A refusal is logged when it happens:
-          // at RCPT, or after DATA (size, content).
-          const dt = timeout
-            ? (queued || time < s.end[r] - 1 || time > s.end[r] + 900 ? Infinity : Math.max(0, time - s.end[r]) / 1000)
-            : Math.min(Math.abs(s.rcptTime[ri] - time), Math.abs(s.end[r] - time));
-          if (dt > 1 || time < s.start[r] - 1) continue;
-          const code = s.rcptReplyCode[ri];
-          const refused = code < 200 || code >= 300 || (!queued && s.lastCode[r] !== 0 && (s.lastCode[r] < 200 || s.lastCode[r] >= 300));
-          const score = dt * 2 + (refused === denial ? 0 : 1);
-          if (score < bestScore) {
-            best = slot;
-            bestScore = score;
-            ties = 0;
-          } else if (score === bestScore) {
-            ties++;
-          }
-        }
-        if (best !== NONE) {
-          slotUsed[best] = 1;
-          t = slotTxn[best];
-          if (ties > 0) {
-            this.ambiguousLinks++;
-            this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1} fits ${ties + 1} SMTP transactions equally (same second, sender and recipient)`);
-          }
-        }
-      }
+      let t = Number.isNaN(y.qp[row]) ? NONE : this.matchByQp(byQp, y, row, time, msgOfTxn);
+      if (t === NONE && y.hasEnvelope[row]) t = this.matchByEnvelope(slots, y, row, time, y.verdict[row] === timeoutId, y.verdict[row] !== allowedId, msgOfTxn);
       target[rec] = t;
     }
     return target;
+  }
+
+  /** The transaction queued with the record's qp and EPOCH (the nearest in time if several were). */
+  private matchByQp(byQp: IntTable, y: SpamdykeTable, row: number, time: number, msgOfTxn: Int32Array): number {
+    const { txns, qpNext } = this;
+    let t = NONE, found = 0, best = Infinity;
+    for (let c = byQp.get(pairKey(y.qp[row], y.epoch[row])); c !== NONE; c = qpNext[c]) {
+      const s = this.smtpOf[txns.file[c]]!, r = txns.row[c];
+      if (s.qp[r] !== y.qp[row] || s.epoch[r] !== y.epoch[row]) continue;
+      found++;
+      const dt = Math.abs(s.queueTime[r] - time);
+      if (dt < best) {
+        best = dt;
+        t = c;
+      }
+    }
+    if (found > 1) this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1}: qp ${y.qp[row]} was queued more than once`);
+    return t;
+  }
+
+  /** The transaction whose recipient slot fits the record's second, sender, recipient and refusal; the slot is used up. */
+  private matchByEnvelope(slots: RecipientSlots, y: SpamdykeTable, row: number, time: number, timeout: boolean, denial: boolean, msgOfTxn: Int32Array): number {
+    const { txns } = this;
+    let best = NONE, bestScore = Infinity, ties = 0;
+    const key = pairKey(y.sender[row], y.recipient[row]);
+    // Chains run in transaction order and records come in time order: slots that are used
+    // or too old for any later record are dropped from the front, so each is passed once.
+    const oldHead = slots.head.get(key);
+    let head = oldHead;
+    while (head !== NONE && (slots.used[head] || this.smtpOf[txns.file[slots.txn[head]]]!.end[txns.row[slots.txn[head]]] < time - 902)) head = slots.next[head];
+    if (head !== oldHead) slots.head.set(key, head);
+    for (let slot = head; slot !== NONE; slot = slots.next[slot]) {
+      if (slots.used[slot]) continue;
+      const ct = slots.txn[slot];
+      const s = this.smtpOf[txns.file[ct]]!, r = txns.row[ct], ri = slots.rcpt[slot];
+      if (s.start[r] > time + 2) break;
+      if (slots.sender[slot] !== y.sender[row] || s.rcptAddress[ri] !== y.recipient[row]) continue;
+      const queued = s.queueLine[r] >= 0;
+      // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
+      // last entry, never for one that was queued. A refusal is logged when it happens:
+      // at RCPT, or after DATA (size, content).
+      const dt = timeout
+        ? (queued || time < s.end[r] - 1 || time > s.end[r] + 900 ? Infinity : Math.max(0, time - s.end[r]) / 1000)
+        : Math.min(Math.abs(s.rcptTime[ri] - time), Math.abs(s.end[r] - time));
+      if (dt > 1 || time < s.start[r] - 1) continue;
+      const code = s.rcptReplyCode[ri];
+      const refused = code < 200 || code >= 300 || (!queued && s.lastCode[r] !== 0 && (s.lastCode[r] < 200 || s.lastCode[r] >= 300));
+      const score = dt * 2 + (refused === denial ? 0 : 1);
+      if (score < bestScore) {
+        best = slot;
+        bestScore = score;
+        ties = 0;
+      } else if (score === bestScore) {
+        ties++;
+      }
+    }
+    if (best === NONE) return NONE;
+    slots.used[best] = 1;
+    const t = slots.txn[best];
+    if (ties > 0) {
+      this.ambiguousLinks++;
+      this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1} fits ${ties + 1} SMTP transactions equally (same second, sender and recipient)`);
+    }
+    return t;
   }
 
   /**
