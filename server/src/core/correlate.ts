@@ -105,6 +105,23 @@ function pairKey(a: number, b: number): number {
 }
 const RETRY_NOTE = 'a retry group could belong to more than one deferred message';
 
+/** The lowest-scoring candidate offered, and how many others tied with it. */
+class BestCandidate {
+  best = NONE;
+  score = Infinity;
+  ties = 0;
+
+  offer(candidate: number, score: number): void {
+    if (score < this.score) {
+      this.best = candidate;
+      this.score = score;
+      this.ties = 0;
+    } else if (score === this.score) {
+      this.ties++;
+    }
+  }
+}
+
 /** Every recipient of every transaction, chained by (sender, recipient) in transaction order. */
 interface RecipientSlots {
   txn: Int32Array;
@@ -386,7 +403,7 @@ class Builder {
   /** The transaction whose recipient slot fits the record's second, sender, recipient and refusal; the slot is used up. */
   private matchByEnvelope(slots: RecipientSlots, y: SpamdykeTable, row: number, time: number, timeout: boolean, denial: boolean, msgOfTxn: Int32Array): number {
     const { txns } = this;
-    let best = NONE, bestScore = Infinity, ties = 0;
+    const pick = new BestCandidate();
     const key = pairKey(y.sender[row], y.recipient[row]);
     // Chains run in transaction order and records come in time order: slots that are used
     // or too old for any later record are dropped from the front, so each is passed once.
@@ -410,21 +427,14 @@ class Builder {
       if (dt > 1 || time < s.start[r] - 1) continue;
       const code = s.rcptReplyCode[ri];
       const refused = code < 200 || code >= 300 || (!queued && s.lastCode[r] !== 0 && (s.lastCode[r] < 200 || s.lastCode[r] >= 300));
-      const score = dt * 2 + (refused === denial ? 0 : 1);
-      if (score < bestScore) {
-        best = slot;
-        bestScore = score;
-        ties = 0;
-      } else if (score === bestScore) {
-        ties++;
-      }
+      pick.offer(slot, dt * 2 + (refused === denial ? 0 : 1));
     }
-    if (best === NONE) return NONE;
-    slots.used[best] = 1;
-    const t = slots.txn[best];
-    if (ties > 0) {
+    if (pick.best === NONE) return NONE;
+    slots.used[pick.best] = 1;
+    const t = slots.txn[pick.best];
+    if (pick.ties > 0) {
       this.ambiguousLinks++;
-      this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1} fits ${ties + 1} SMTP transactions equally (same second, sender and recipient)`);
+      this.note(msgOfTxn[t], `spamdyke line ${y.line[row] + 1} fits ${pick.ties + 1} SMTP transactions equally (same second, sender and recipient)`);
     }
     return t;
   }
@@ -566,7 +576,7 @@ class Builder {
         if (gTime(mid) < qt - 1) lo = mid + 1;
         else hi = mid;
       }
-      let best = NONE, bestScore = Infinity, ties = 0;
+      const pick = new BestCandidate();
       for (i = lo; i < end && gTime(i) <= qt + this.window; i++) {
         const g = withInit[i];
         if (ownerTxn[g] !== NONE) continue;
@@ -580,23 +590,16 @@ class Builder {
         for (const x of tried) if (accepted.includes(x)) common++;
         if (common === 0) continue;
         const exact = common === tried.length && common === accepted.length;
-        const score = (exact ? 0 : 100000) + Math.max(0, gTime(i) - qt);
-        if (score < bestScore) {
-          best = g;
-          bestScore = score;
-          ties = 0;
-        } else if (score === bestScore) {
-          ties++;
-        }
+        pick.offer(g, (exact ? 0 : 100000) + Math.max(0, gTime(i) - qt));
         // Candidates come in time order: after an exact match only one in the same second can tie.
-        if (bestScore < 100000 && i + 1 < end && Math.max(0, gTime(i + 1) - qt) > bestScore) break;
+        if (pick.score < 100000 && i + 1 < end && Math.max(0, gTime(i + 1) - qt) > pick.score) break;
       }
-      if (best !== NONE) {
-        ownerTxn[best] = t;
-        if (ties > 0) {
+      if (pick.best !== NONE) {
+        ownerTxn[pick.best] = t;
+        if (pick.ties > 0) {
           this.ambiguousLinks++;
-          const d = this.deliveryOf[groups.file[best]]!;
-          this.note(msgOfTxn[t], `the delivery group at line ${d.firstLine[groups.row[best]] + 1} was one of ${ties + 1} equally good candidates`);
+          const d = this.deliveryOf[groups.file[pick.best]]!;
+          this.note(msgOfTxn[t], `the delivery group at line ${d.firstLine[groups.row[pick.best]] + 1} was one of ${pick.ties + 1} equally good candidates`);
         }
       }
     }
