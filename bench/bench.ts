@@ -71,12 +71,9 @@ async function main(): Promise<void> {
 
   const cli = [process.execPath, path.join(root, 'server/out/cli.js'), 'stats', '--json', dir];
   const results: Array<{ name: string; cold: Measure; warm: Measure[] }> = [];
-  const cold = dropCaches();
-  const ours: Measure[] = [];
-  for (let i = 0; i < runs; i++) ours.push(measure(cli));
-  const stats = JSON.parse(measure(cli).stdout);
-  results.push({ name: 'Mail Log Lens cli.js stats', cold: ours[0], warm: ours.slice(1) });
-
+  const ours = { name: 'Mail Log Lens cli.js stats', run: () => measure(cli) };
+  const tools: Array<{ name: string; run: () => Measure }> = [ours];
+  let lnavCleanup = () => {};
   if (!args.includes('--no-lnav')) {
     if (!haveCommand('lnav')) {
       console.log('lnav not installed (apt-get install lnav): skipping the comparison');
@@ -85,18 +82,26 @@ async function main(): Promise<void> {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-lnav-home-'));
       const lnav = ['lnav', '-N', '-I', path.join(root, 'bench/lnav'), '-n', '-q', '-c', ';SELECT log_format, count(*) FROM all_logs GROUP BY log_format', ...files];
       const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
-      dropCaches();
-      const theirs: Measure[] = [];
-      for (let i = 0; i < runs; i++) theirs.push(measure(lnav, env));
-      // Prove that lnav parsed every file with our formats, not as plain text.
+      // Prove that lnav parses every file with our formats, not as plain text.
       const check = measure(lnav.filter((a) => a !== '-q'), env).stdout;
       for (const fmt of ['qmail_smtp_log', 'qmail_delivery_log', 'spamdyke_log']) {
         if (!check.includes(fmt)) throw new Error(`lnav did not recognise ${fmt}:\n${check}`);
       }
-      results.push({ name: `${version} (custom formats)`, cold: theirs[0], warm: theirs.slice(1) });
-      fs.rmSync(home, { recursive: true, force: true });
+      tools.push({ name: `${version} (custom formats)`, run: () => measure(lnav, env) });
+      lnavCleanup = () => fs.rmSync(home, { recursive: true, force: true });
     }
   }
+  // Each tool's cold run comes right after dropping the page cache. The warm runs alternate
+  // between the tools, so that this machine's drift from minute to minute hits both alike.
+  let cold = true;
+  const measured = tools.map((t) => {
+    cold = dropCaches() && cold;
+    return { name: t.name, cold: t.run(), warm: [] as Measure[] };
+  });
+  for (let i = 1; i < runs; i++) tools.forEach((t, k) => measured[k].warm.push(t.run()));
+  results.push(...measured);
+  lnavCleanup();
+  const stats = JSON.parse(measure(cli).stdout);
 
   console.log(`\nIndexing ${mb.toFixed(1)} MB (${cold ? 'first run after dropping the page cache' : 'page cache could not be dropped: first run is warm'}; then the median of ${runs - 1} warm runs)`);
   console.log(`${'tool'.padEnd(34)} ${'cold s'.padStart(8)} ${'MB/s'.padStart(8)} ${'warm s'.padStart(8)} ${'MB/s'.padStart(8)} ${'peak RSS MiB'.padStart(13)}`);
