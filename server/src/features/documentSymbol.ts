@@ -1,7 +1,7 @@
 import { DocumentSymbol, DocumentSymbolParams, SymbolKind } from 'vscode-languageserver';
 import { Snapshot } from '../core/snapshot';
 import { LineReader } from './lineText';
-import { messageParts, uriToPath } from './locations';
+import { documentFile, messageParts } from './locations';
 import { messageTitle } from './describe';
 
 /** Above this many messages in one file, symbols come without their entries as children. */
@@ -11,8 +11,7 @@ const ENTRY_HEAD = /^\uFEFF?\s*(?:\d{4}-\d{2}-\d{2} (\d{2}:\d{2}:\d{2}), |[A-Z][
 
 /** One symbol per message (per run of its lines in this file), with its entries as children. */
 export function documentSymbols(snap: Snapshot, reader: LineReader, params: DocumentSymbolParams): DocumentSymbol[] {
-  const path = uriToPath(params.textDocument.uri);
-  const file = path ? snap.file(path) : undefined;
+  const file = documentFile(snap, params.textDocument.uri);
   if (!file) return [];
   const owners = snap.correlation.lineOwner.get(file.id);
   if (!owners) return [];

@@ -1,11 +1,10 @@
 import { FoldingRange, FoldingRangeParams } from 'vscode-languageserver';
 import { Snapshot } from '../core/snapshot';
-import { uriToPath } from './locations';
+import { documentFile } from './locations';
 
 /** One fold per SMTP transaction and per delivery group. */
 export function foldingRanges(snap: Snapshot, params: FoldingRangeParams): FoldingRange[] {
-  const path = uriToPath(params.textDocument.uri);
-  const file = path ? snap.file(path) : undefined;
+  const file = documentFile(snap, params.textDocument.uri);
   if (!file) return [];
   const out: FoldingRange[] = [];
   const blocks = file.parsed.smtp ?? file.parsed.delivery;

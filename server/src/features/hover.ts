@@ -13,12 +13,11 @@ import { explainSmtpField } from './hoverSmtp';
 import { explainSpamdykeFieldAt } from './hoverSpamdyke';
 import { HoverAnswer, HoverTarget, answerFor, fieldValue } from './hoverTarget';
 import { LineReader } from './lineText';
-import { uriToPath } from './locations';
+import { documentFile } from './locations';
 
 /** `markdown`: whether the client renders markdown hovers; otherwise the same text comes as plain text. */
 export function hover(snap: Snapshot, reader: LineReader, params: HoverParams, markdown = true): Hover | null {
-  const path = uriToPath(params.textDocument.uri);
-  const file = path ? snap.file(path) : undefined;
+  const file = documentFile(snap, params.textDocument.uri);
   if (!file) return null;
   const line = params.position.line;
   if (line < 0 || line >= file.parsed.lineCount) return null;

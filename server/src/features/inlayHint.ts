@@ -2,7 +2,7 @@ import { InlayHint, InlayHintLabelPart, InlayHintParams } from 'vscode-languages
 import { Message } from '../core/correlate';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { LineReader } from './lineText';
-import { blockLocation, messageParts, pathToUri, uriToPath } from './locations';
+import { blockLocation, documentFile, messageParts, pathToUri } from './locations';
 import { deliverySummary } from './describe';
 
 export const SHOW_RELATED_COMMAND = 'mailLogLens.showRelated';
@@ -12,8 +12,7 @@ export const SHOW_RELATED_COMMAND = 'mailLogLens.showRelated';
  * `→ delivered locally · spamdyke ALLOWED · 3 delivery lines`; each part leads to its lines.
  */
 export function inlayHints(snap: Snapshot, reader: LineReader, params: InlayHintParams): InlayHint[] {
-  const path = uriToPath(params.textDocument.uri);
-  const file = path ? snap.file(path) : undefined;
+  const file = documentFile(snap, params.textDocument.uri);
   if (!file) return [];
   const owners = snap.correlation.lineOwner.get(file.id);
   if (!owners) return [];

@@ -30,6 +30,12 @@ export function isDiskPath(p: string): boolean {
   return nodePath.isAbsolute(p);
 }
 
+/** The indexed log a document is, or undefined (another kind of document, or not a log). */
+export function documentFile(snap: Snapshot, uri: string): IndexedFile | undefined {
+  const p = uriToPath(uri);
+  return p ? snap.file(p) : undefined;
+}
+
 export function pathToUri(p: string): string {
   return isDiskPath(p) ? pathToFileURL(p).href : p;
 }

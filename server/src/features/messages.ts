@@ -5,7 +5,7 @@ import { LineKind } from '../core/model';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { formatIso, parseIsoLocal } from '../core/time';
 import { LineReader } from './lineText';
-import { pathToUri, uriToPath } from './locations';
+import { documentFile, pathToUri, uriToPath } from './locations';
 import { messageKeys } from './workspaceSymbol';
 
 export const MESSAGES_REQUEST = 'mailLogs/messages';
@@ -105,8 +105,7 @@ export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefine
   const to = parseBound(filter?.to, offset, true);
   let inFile: Uint8Array | undefined;
   if (filter?.uri) {
-    const p = uriToPath(filter.uri);
-    const file = p ? snap.file(p) : undefined;
+    const file = documentFile(snap, filter.uri);
     if (!file) return [];
     inFile = messagesInFile(snap, file);
   }
