@@ -9,7 +9,7 @@ import { Interner } from '../../server/src/core/columns';
 import { LogFormat } from '../../server/src/core/entry';
 import { parseLine } from '../../server/src/core/fileParser';
 import { LogIndex } from '../../server/src/core/logIndex';
-import { LineKind, ParsedLogFile } from '../../server/src/core/model';
+import { LINE_BLOCK, LineKind, ParsedLogFile } from '../../server/src/core/model';
 import { parseLogText } from '../../server/src/core/readLog';
 import { LogScanner } from '../../server/src/core/scan';
 import { SeededRandom } from '../corpus/generator';
@@ -120,13 +120,6 @@ function fuzzBytes(rng: SeededRandom): Buffer {
   return buf;
 }
 
-function expectedLineCount(text: string): number {
-  if (text === '') return 0;
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return text.endsWith('\n') ? n - 1 : n;
-}
-
 function byteLineCount(buf: Buffer): number {
   if (buf.length === 0) return 0;
   let n = 1;
@@ -141,12 +134,22 @@ const KINDS_OF: Record<LogFormat, Set<number>> = {
 };
 
 /** Everything a parsed file must satisfy whatever its input. Returns the first violation or ''. */
-function fileViolation(p: ParsedLogFile, format: LogFormat, lines: number, bytes: number): string {
+/** Byte offset of each line start in buf. */
+function lineStarts(buf: Buffer): number[] {
+  const starts = buf.length ? [0] : [];
+  for (let i = buf.indexOf(10); i >= 0 && i + 1 < buf.length; i = buf.indexOf(10, i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function fileViolation(p: ParsedLogFile, format: LogFormat, input: Buffer): string {
+  const lines = byteLineCount(input), bytes = input.length;
   if (p.lineCount !== lines) return `lineCount ${p.lineCount}, input has ${lines} lines`;
   if (p.lineKinds.length !== lines) return `lineKinds length ${p.lineKinds.length} for ${lines} lines`;
   if (p.byteLength !== bytes) return `byteLength ${p.byteLength}, input has ${bytes}`;
-  if (p.lineOffsets.length !== lines + 1 || p.lineOffsets[lines] !== bytes) return `lineOffsets end ${p.lineOffsets[p.lineOffsets.length - 1]} (length ${p.lineOffsets.length})`;
-  for (let i = 0; i < lines; i++) if (p.lineOffsets[i] > p.lineOffsets[i + 1]) return `lineOffsets not increasing at ${i}`;
+  const blocks = Math.ceil(lines / LINE_BLOCK);
+  if (p.blockOffsets.length !== blocks + 1 || p.blockOffsets[blocks] !== bytes) return `blockOffsets end ${p.blockOffsets[p.blockOffsets.length - 1]} (length ${p.blockOffsets.length}, ${blocks} blocks)`;
+  const starts = lineStarts(input);
+  for (let k = 0; k < blocks; k++) if (p.blockOffsets[k] !== starts[k * LINE_BLOCK]) return `block ${k} starts at ${p.blockOffsets[k]}, line ${k * LINE_BLOCK} at ${starts[k * LINE_BLOCK]}`;
   for (let i = 0; i < lines; i++) if (!KINDS_OF[format].has(p.lineKinds[i])) return `line ${i} has kind ${p.lineKinds[i]}, not one of ${format}`;
   if (p.problems.count < p.problems.samples.length) return 'more problem samples than problems';
   for (const s of p.problems.samples) if (s.line < 0 || s.line >= lines || p.lineKinds[s.line] === LineKind.Blank) return `problem sample on line ${s.line}`;
@@ -217,7 +220,7 @@ test(`parseLogText never throws or loses a line, and its tables point into the f
     } catch (e) {
       assert.fail(`parseLogText(${format}) threw on ${JSON.stringify(text.slice(0, 500))}: ${e instanceof Error ? e.stack : e}`);
     }
-    const v = fileViolation(p, format, expectedLineCount(text), Buffer.byteLength(text, 'utf8'));
+    const v = fileViolation(p, format, Buffer.from(text, 'utf8'));
     assert.equal(v, '', `case ${c} (${format}): ${v}\n${JSON.stringify(text.slice(0, 800))}`);
   }
 });
@@ -230,7 +233,7 @@ test(`the scanner on raw bytes (invalid UTF-8, NUL, lone CR) never throws or los
     const whole = new LogScanner(format, new Interner(), buf.length);
     whole.scan(buf, 0, buf.length, 0);
     const p = whole.finish(buf.length);
-    const v = fileViolation(p, format, byteLineCount(buf), buf.length);
+    const v = fileViolation(p, format, buf);
     assert.equal(v, '', `case ${c} (${format}): ${v}\n${JSON.stringify(buf.toString('latin1').slice(0, 800))}`);
     // readLogFile hands the scanner chunks that end after a '\n': the split must not matter.
     const nls: number[] = [];
@@ -243,7 +246,7 @@ test(`the scanner on raw bytes (invalid UTF-8, NUL, lone CR) never throws or los
       split.scan(rest, 0, rest.length, cut);
       const q = split.finish(buf.length);
       assert.deepEqual([...q.lineKinds], [...p.lineKinds], `case ${c}: line kinds depend on where the chunk ends (cut at ${cut})`);
-      assert.deepEqual([...q.lineOffsets], [...p.lineOffsets], `case ${c}: line offsets depend on where the chunk ends`);
+      assert.deepEqual([...q.blockOffsets], [...p.blockOffsets], `case ${c}: block offsets depend on where the chunk ends`);
       assert.equal(q.problems.count, p.problems.count, `case ${c}: problem count depends on where the chunk ends`);
     }
   }
@@ -278,7 +281,7 @@ test('the index takes fuzzed editor texts of all three formats and every message
     for (const f of snap.files) {
       const [text, format] = texts[f.path] ?? [undefined, f.format];
       if (text !== undefined) {
-        const v = fileViolation(f.parsed, format, expectedLineCount(text), Buffer.byteLength(text, 'utf8'));
+        const v = fileViolation(f.parsed, format, Buffer.from(text, 'utf8'));
         assert.equal(v, '', `case ${c} ${f.path}: ${v}`);
       }
     }
@@ -319,7 +322,7 @@ test('the index reads fuzzed bytes from disk without throwing or losing a line',
       const p = path.join(dir, `f${c % 7}.log`);
       fs.writeFileSync(p, buf);
       const f = await index.indexFileAs(p, format);
-      const v = fileViolation(f.parsed, format, byteLineCount(buf), buf.length);
+      const v = fileViolation(f.parsed, format, buf);
       assert.equal(v, '', `case ${c} (${format}): ${v}`);
       const snap = index.snapshot();
       for (let i = 0; i < snap.messageCount; i++) {

@@ -20,7 +20,7 @@ function plain(p: ParsedLogFile, strings: Interner): unknown {
     ArrayBuffer.isView(v) ? Array.from(v as Int32Array, (x) => (STRING_COLUMNS.has(k) && x >= 0 ? strings.get(x) : x)) : v]));
   return {
     lineCount: p.lineCount, byteLength: p.byteLength, problems: p.problems,
-    lineOffsets: Array.from(p.lineOffsets), lineKinds: Array.from(p.lineKinds),
+    blockOffsets: Array.from(p.blockOffsets), lineKinds: Array.from(p.lineKinds),
     smtp: table(p.smtp), delivery: table(p.delivery), spamdyke: table(p.spamdyke),
   };
 }

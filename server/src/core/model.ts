@@ -148,12 +148,24 @@ export interface SpamdykeTable {
   epoch: Float64Array;
 }
 
+export const LINE_BLOCK = 16;
+
+/** Byte range [start, end) of the blocks holding lines [from, to), and the first block's first line. */
+export function blockRange(p: ParsedLogFile, from: number, to: number): { start: number; end: number; firstLine: number } {
+  const first = Math.floor(from / LINE_BLOCK), last = Math.floor((to - 1) / LINE_BLOCK);
+  return { start: p.blockOffsets[first], end: p.blockOffsets[Math.min(last + 1, p.blockOffsets.length - 1)], firstLine: first * LINE_BLOCK };
+}
+
 export interface ParsedLogFile {
   format: LogFormat;
   lineCount: number;
   byteLength: number;
-  /** Byte offset of each line start; length lineCount + 1 (the last is the file length). */
-  lineOffsets: Float64Array | Uint32Array;
+  /**
+   * Byte offset of every LINE_BLOCK-th line's start (lines 0, LINE_BLOCK, 2·LINE_BLOCK, ...),
+   * then the file length. A line is found by reading its block and counting newlines: one entry
+   * per line would cost more memory than any other table.
+   */
+  blockOffsets: Float64Array | Uint32Array;
   lineKinds: Uint8Array;
   problems: FileProblems;
   smtp?: SmtpTable;

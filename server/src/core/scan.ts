@@ -6,7 +6,7 @@
 import { ByteInterner, Column, f64, Interner, u32, u8 } from './columns';
 import { Entry, LogFormat, fieldOf, normalizeAddress } from './entry';
 import { parseLine } from './fileParser';
-import { FileProblems, LineKind, OUTCOME_CODE, ParsedLogFile } from './model';
+import { FileProblems, LINE_BLOCK, LineKind, OUTCOME_CODE, ParsedLogFile } from './model';
 import { DeliveryBuilder, SmtpBuilder, SpamdykeBuilder } from './tables';
 import { daysFromCivil } from './time';
 
@@ -117,7 +117,8 @@ export class LogScanner {
     this.values = strings.bytes('value', (raw) => raw);
     this.emptyAddress = strings.id('');
     const lines = Math.min(Math.ceil(expectedBytes / 60) + 16, 1 << 16);
-    this.offsets = expectedBytes < 0xffffffff ? u32(lines + 1) : f64(lines + 1);
+    const blocks = Math.ceil(lines / LINE_BLOCK) + 1;
+    this.offsets = expectedBytes < 0xffffffff ? u32(blocks) : f64(blocks);
     this.kinds = u8(lines);
   }
 
@@ -131,7 +132,7 @@ export class LogScanner {
       if (le > pos && buf[le - 1] === CR) le--;
       let ls = pos;
       if (baseOffset + pos === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) ls = 3;
-      this.offsets.push(baseOffset + pos);
+      if (this.lineNo % LINE_BLOCK === 0) this.offsets.push(baseOffset + pos);
       this.line(buf, ls, le);
       pos = nl + 1;
     }
@@ -155,7 +156,7 @@ export class LogScanner {
       format: this.format,
       lineCount: this.lineNo,
       byteLength,
-      lineOffsets: offsets,
+      blockOffsets: offsets,
       lineKinds: this.kinds.finish(),
       problems: this.problems,
       smtp: this.format === 'smtp' ? this.smtp.finish() : undefined,

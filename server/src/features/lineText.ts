@@ -1,6 +1,7 @@
 // Text of log lines for features: from the open editor when there is one, else from disk by the
 // byte offsets kept at parse time. Nothing here writes to a log file.
 import * as fs from 'fs';
+import { blockRange } from '../core/model';
 import { IndexedFile } from '../core/snapshot';
 
 export interface OpenTexts {
@@ -22,8 +23,8 @@ export class LineReader {
     if (from >= to) return [];
     const open = this.open.lines(file.path);
     if (open) return open.slice(from, to);
-    const start = p.lineOffsets[from];
-    const end = p.lineOffsets[to];
+    const { start, end, firstLine } = blockRange(p, from, to);
+    const skip = from - firstLine;
     const buf = Buffer.allocUnsafe(end - start);
     let fd: number | undefined;
     try {
@@ -32,7 +33,7 @@ export class LineReader {
       const lines = buf.toString('utf8', 0, n).split('\n');
       const out: string[] = [];
       for (let i = 0; i < to - from; i++) {
-        let l = lines[i] ?? '';
+        let l = lines[skip + i] ?? '';
         if (l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
         if (i === 0 && from === 0 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
         out.push(l);
