@@ -137,23 +137,23 @@ async function main(argv: string[]): Promise<number> {
   await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'));
   collectGarbage();
   const tScanned = process.hrtime.bigint();
-  const rssScanned = process.memoryUsage.rss(); const hwm1 = require('fs').readFileSync('/proc/self/status','utf8').match(/VmHWM:\s+(\d+)/)[1];
+  const peakScanned = peakRssMiB();
   const snap = index.snapshot();
   const tCorrelated = process.hrtime.bigint();
-  const rssCorrelated = process.memoryUsage.rss(); const hwm2 = require('fs').readFileSync('/proc/self/status','utf8').match(/VmHWM:\s+(\d+)/)[1];
+  const peakCorrelated = peakRssMiB();
   const stats = computeStats(snap);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (timing) {
     process.stderr.write(`timing: find ${(Number(tFound - t0) / 1e6).toFixed(0)} ms, scan ${(Number(tScanned - tFound) / 1e6).toFixed(0)} ms (${workers} worker${workers === 1 ? '' : 's'}), `
       + `correlate ${(Number(tCorrelated - tScanned) / 1e6).toFixed(0)} ms, stats ${since(tCorrelated).toFixed(0)} ms; `
-      + `RSS after scan ${mib(rssScanned)} MiB, after correlation ${mib(rssCorrelated)} MiB HWM ${hwm1} ${hwm2} ${require('fs').readFileSync('/proc/self/status','utf8').match(/VmHWM:\s+(\d+)/)[1]}\n`);
+      + `peak RSS so far: after scan ${peakScanned} MiB, after correlation ${peakCorrelated} MiB, at the end ${peakRssMiB()} MiB\n`);
   }
   process.stdout.write(json ? `${JSON.stringify({ ...stats, seconds }, null, 2)}\n` : `${renderStats(stats, seconds)}\n`);
   return 0;
 }
 
-function mib(bytes: number): string {
-  return (bytes / 1048576).toFixed(0);
+function peakRssMiB(): string {
+  return (process.resourceUsage().maxRSS / 1024).toFixed(0);
 }
 
 if (require.main === module) {
