@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Interner } from '../../server/src/core/columns';
 import { Entry, LogFormat, ParsedLine, fieldText, normalizeAddress } from '../../server/src/core/entry';
 import { parseLine } from '../../server/src/core/fileParser';
-import { LineKind, ParsedLogFile } from '../../server/src/core/model';
+import { cell, fromCell, LineKind, ParsedLogFile } from '../../server/src/core/model';
 import { parseLogText } from '../../server/src/core/readLog';
 import { CorpusOptions, FileRole, generateCorpus } from '../corpus/generator';
 
@@ -70,8 +70,9 @@ function smtpTransactions(lines: string[], parsed: ParsedLine[]): SmtpTx[] {
       if (e.kind === 'to') cur.rcpts.push([normalizeAddress(fieldText(text, e, 'address') ?? ''), n]);
       const qp = fieldText(text, e, 'qp');
       if (e.kind === 'resp' && qp !== undefined) {
-        cur.qp = Number(qp);
-        cur.epoch = numberOrNaN(fieldText(text, e, 'epoch'));
+        // The tables hold what a Uint32 can: a longer number is no qp or epoch.
+        cur.qp = fromCell(cell(Number(qp)));
+        cur.epoch = fromCell(cell(numberOrNaN(fieldText(text, e, 'epoch'))));
         cur.queueLine = n;
       }
     }
@@ -87,7 +88,7 @@ function scannedSmtp(file: ParsedLogFile, strings: Interner): SmtpTx[] {
     for (let r = t.rcptStart[i]; r < t.rcptStart[i] + t.rcptCount[i]; r++) rcpts.push([strings.get(t.rcptAddress[r]), t.rcptLine[r]]);
     out.push({
       firstLine: t.firstLine[i], lastLine: t.lastLine[i], sender: t.sender[i] < 0 ? undefined : strings.get(t.sender[i]),
-      qp: t.qp[i], epoch: t.epoch[i], queueLine: t.queueLine[i], rcpts,
+      qp: fromCell(t.qp[i]), epoch: fromCell(t.epoch[i]), queueLine: t.queueLine[i], rcpts,
     });
   }
   return out;
@@ -160,7 +161,7 @@ function spamdykeRecords(lines: string[], parsed: ParsedLine[]): SpamdykeView[] 
       out.push({
         line: n, verdict: e.kind, sender: normalizeAddress(fieldText(text, e, 'from') ?? ''), recipient, hasEnvelope: recipient !== '',
         ip: fieldText(text, e, 'origin_ip') ?? '', month: stamp.month, day: stamp.day, secondsOfDay: stamp.secondsOfDay,
-        qp: q ? Number(q[2]) : NaN, epoch: q ? Number(q[1]) : NaN,
+        qp: q ? fromCell(cell(Number(q[2]))) : NaN, epoch: q ? fromCell(cell(Number(q[1]))) : NaN,
       });
     });
   });
@@ -174,7 +175,7 @@ function scannedSpamdyke(file: ParsedLogFile, strings: Interner): SpamdykeView[]
     out.push({
       line: t.line[i], verdict: strings.get(t.verdict[i]), sender: strings.get(t.sender[i]), recipient: strings.get(t.recipient[i]),
       hasEnvelope: t.hasEnvelope[i] === 1, ip: strings.get(t.ip[i]), month: t.month[i], day: t.day[i], secondsOfDay: t.secondsOfDay[i],
-      qp: t.qp[i], epoch: t.epoch[i],
+      qp: fromCell(t.qp[i]), epoch: fromCell(t.epoch[i]),
     });
   }
   return out;

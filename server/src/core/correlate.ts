@@ -9,8 +9,8 @@ import * as nodePath from 'path';
 import { Interner, IntTable } from './columns';
 import { civilFromLocalSeconds, localSecondsFor } from './time';
 import {
-  DeliveryAttempt, DeliveryGroup, DeliveryTable, LineKind, OUTCOME_CODE, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable, SmtpTransaction,
-  SpamdykeRecord, SpamdykeTable,
+  DeliveryAttempt, DeliveryGroup, DeliveryTable, fromCell, LineKind, NO_VALUE, OUTCOME_CODE, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable,
+  SmtpTransaction, SpamdykeRecord, SpamdykeTable,
 } from './model';
 
 export type Outcome =
@@ -269,7 +269,7 @@ class Builder {
     const tStart = (t: number) => {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
       const v = s.start[r];
-      return Number.isNaN(v) ? (Number.isNaN(s.queueTime[r]) ? 0 : s.queueTime[r]) : v;
+      return v === NO_VALUE ? s.queueTime[r] : v;
     };
     const txnByStart = sortBy(txnIds, (t) => tStart(t));
 
@@ -375,7 +375,7 @@ class Builder {
     for (const rec of order) {
       const y = this.spamdykeOf[records.file[rec]]!, row = records.row[rec];
       const time = this.recordTime[rec];
-      let t = Number.isNaN(y.qp[row]) ? NONE : this.matchByQp(byQp, y, row, time, msgOfTxn);
+      let t = y.qp[row] === NO_VALUE ? NONE : this.matchByQp(byQp, y, row, time, msgOfTxn);
       if (t === NONE && y.hasEnvelope[row]) t = this.matchByEnvelope(slots, y, row, time, y.verdict[row] === timeoutId, y.verdict[row] !== allowedId, msgOfTxn);
       target[rec] = t;
     }
@@ -532,7 +532,7 @@ class Builder {
     mains.forEach((g, i) => {
       const d = this.deliveryOf[groups.file[g]]!;
       senderOf[i] = d.sender[groups.row[g]];
-      timeOf[i] = d.time[groups.row[g]];
+      timeOf[i] = fromCell(d.time[groups.row[g]]);
     });
     const byKey = stableByBucket(sortIndex(timeOf), (i) => senderOf[i], this.strings.values.length);
     const withInit = new Int32Array(byKey.length);
@@ -610,9 +610,9 @@ class Builder {
   private inferSpamdykeTimes(members: number[]): void {
     // The reference: the earliest first time of the other logs (their rows are in file order).
     let reference = NaN;
-    const consider = (times: Float64Array, count: number) => {
+    const consider = (times: Uint32Array, count: number) => {
       for (let row = 0; row < count; row++) {
-        if (Number.isNaN(times[row])) continue;
+        if (times[row] === NO_VALUE) continue;
         if (Number.isNaN(reference) || times[row] < reference) reference = times[row];
         return;
       }
@@ -659,7 +659,7 @@ class Builder {
     let total = 0;
     for (const t of txnIds) {
       const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
-      if (s.queueLine[r] < 0 || Number.isNaN(s.queueTime[r])) continue;
+      if (s.queueLine[r] < 0 || s.queueTime[r] === NO_VALUE) continue;
       // Round to the quarter hour: the reply's second and the epoch may differ by a second or two.
       const off = Math.round((s.queueTime[r] - s.epoch[r]) / 900) * 900;
       counts.set(off, (counts.get(off) ?? 0) + 1);
@@ -708,8 +708,8 @@ class Builder {
     let snd = NONE;
     if (t !== NONE) {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
-      const v = Number.isNaN(s.start[r]) ? s.queueTime[r] : s.start[r];
-      if (!Number.isNaN(v)) first = v;
+      const v = s.start[r] === NO_VALUE ? s.queueTime[r] : s.start[r];
+      if (v !== NO_VALUE) first = v;
       snd = s.sender[r];
     }
     // Per recipient, the outcome of its last attempt in time.
@@ -718,7 +718,7 @@ class Builder {
     let n = 0;
     for (let g = g0; g !== NONE; g = this.groupNext[g]) {
       const d = this.deliveryOf[groups.file[g]]!, row = groups.row[g];
-      if (!Number.isNaN(d.time[row]) && d.time[row] < first) first = d.time[row];
+      if (d.time[row] !== NO_VALUE && d.time[row] < first) first = d.time[row];
       if (snd === NONE && d.initLine[row] >= 0) snd = d.sender[row];
       for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
         anyAttempt = true;
@@ -1006,13 +1006,13 @@ export function materialize(c: Correlation, index: number): Message {
     for (let j = 0; j < tab.rcptCount[row]; j++) {
       const ri = tab.rcptStart[row] + j;
       const code = tab.rcptReplyCode[ri];
-      rcpts.push({ address: s.get(tab.rcptAddress[ri]), line: tab.rcptLine[ri], time: tab.rcptTime[ri], replyLine: tab.rcptReplyLine[ri], replyCode: code ? String(code) : '', accepted: code >= 200 && code < 300 });
+      rcpts.push({ address: s.get(tab.rcptAddress[ri]), line: tab.rcptLine[ri], time: fromCell(tab.rcptTime[ri]), replyLine: tab.rcptReplyLine[ri], replyCode: code ? String(code) : '', accepted: code >= 200 && code < 300 });
     }
     smtp = {
-      file: c.files[fi].id, firstLine: tab.firstLine[row], lastLine: tab.lastLine[row], start: tab.start[row], end: tab.end[row],
+      file: c.files[fi].id, firstLine: tab.firstLine[row], lastLine: tab.lastLine[row], start: fromCell(tab.start[row]), end: fromCell(tab.end[row]),
       sender: str(tab.sender[row]), recipients: rcpts, lastReplyLine: tab.lastReplyLine[row],
       lastCode: tab.lastCode[row] ? String(tab.lastCode[row]) : undefined,
-      queue: tab.queueLine[row] >= 0 ? { line: tab.queueLine[row], time: tab.queueTime[row], epoch: tab.epoch[row], qp: tab.qp[row] } : undefined,
+      queue: tab.queueLine[row] >= 0 ? { line: tab.queueLine[row], time: fromCell(tab.queueTime[row]), epoch: fromCell(tab.epoch[row]), qp: fromCell(tab.qp[row]) } : undefined,
     };
   }
   const delivery: DeliveryGroup[] = [];
@@ -1022,13 +1022,13 @@ export function materialize(c: Correlation, index: number): Message {
     for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) {
       attempts.push({
         id: String(d.attId[a]), channel: d.attChannel[a] === 1 ? 'local' : d.attChannel[a] === 2 ? 'remote' : '', recipient: s.get(d.attRecipient[a]),
-        tryLine: d.attTryLine[a], tryTime: d.attTryTime[a], resultLine: d.attResultLine[a], resultTime: d.attResultTime[a], outcome: OUTCOME_OF_CODE[d.attOutcome[a]],
+        tryLine: d.attTryLine[a], tryTime: fromCell(d.attTryTime[a]), resultLine: d.attResultLine[a], resultTime: fromCell(d.attResultTime[a]), outcome: OUTCOME_OF_CODE[d.attOutcome[a]],
       });
     }
     const lines: number[] = [];
     const kinds = c.files[fi].parsed.lineKinds;
     for (let l = d.firstLine[row]; l <= d.lastLine[row]; l++) if (kinds[l] !== LineKind.Blank && kinds[l] !== LineKind.Unknown) lines.push(l);
-    delivery.push({ file: c.files[fi].id, lines, initLine: d.initLine[row], sender: str(d.sender[row]), time: d.time[row], attempts });
+    delivery.push({ file: c.files[fi].id, lines, initLine: d.initLine[row], sender: str(d.sender[row]), time: fromCell(d.time[row]), attempts });
   }
   const spamdyke: SpamdykeRecord[] = [];
   for (let rec = c.msgRecord[index]; rec !== NONE; rec = c.recordNext[rec]) {
@@ -1036,7 +1036,7 @@ export function materialize(c: Correlation, index: number): Message {
     spamdyke.push({
       file: c.files[fi].id, line: y.line[row], verdict: s.get(y.verdict[row]), sender: s.get(y.sender[row]), recipient: s.get(y.recipient[row]),
       hasEnvelope: y.hasEnvelope[row] === 1, ip: s.get(y.ip[row]), month: y.month[row], day: y.day[row], secondsOfDay: y.secondsOfDay[row],
-      time: c.recordTime[rec], qp: Number.isNaN(y.qp[row]) ? undefined : y.qp[row], epoch: Number.isNaN(y.epoch[row]) ? undefined : y.epoch[row],
+      time: c.recordTime[rec], qp: y.qp[row] === NO_VALUE ? undefined : y.qp[row], epoch: y.epoch[row] === NO_VALUE ? undefined : y.epoch[row],
     });
   }
   return {

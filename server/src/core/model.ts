@@ -86,26 +86,43 @@ export interface FileProblems {
   samples: Array<{ line: number; reason: string }>;
 }
 
+/**
+ * The tables keep times (local seconds since 1970), epochs and qp numbers in Uint32 cells, half
+ * the memory of doubles. NO_VALUE marks a missing one: no log entry dates from 1970-01-01
+ * 00:00:00, and no qp (a process id) or epoch is 0.
+ */
+export const NO_VALUE = 0;
+
+/** A number as a table cell: NO_VALUE for NaN and for anything a Uint32 cannot hold. */
+export function cell(v: number): number {
+  return v >= 1 && v <= 0xffffffff ? v : NO_VALUE;
+}
+
+/** A table cell as a number: NaN for NO_VALUE. */
+export function fromCell(v: number): number {
+  return v === NO_VALUE ? NaN : v;
+}
+
 /** SMTP transactions of one file, one row each; recipients in their own rows. */
 export interface SmtpTable {
   count: number;
   firstLine: Uint32Array;
   lastLine: Uint32Array;
-  start: Float64Array;
-  end: Float64Array;
+  start: Uint32Array;
+  end: Uint32Array;
   /** Interned sender; -1 when the transaction has no `from`. */
   sender: Int32Array;
   queueLine: Int32Array;
-  queueTime: Float64Array;
-  epoch: Float64Array;
-  qp: Float64Array;
+  queueTime: Uint32Array;
+  epoch: Uint32Array;
+  qp: Uint32Array;
   lastCode: Uint16Array;
   lastReplyLine: Int32Array;
   rcptStart: Uint32Array;
   rcptCount: Uint32Array;
   rcptAddress: Int32Array;
   rcptLine: Uint32Array;
-  rcptTime: Float64Array;
+  rcptTime: Uint32Array;
   rcptReplyLine: Int32Array;
   rcptReplyCode: Uint16Array;
 }
@@ -119,7 +136,7 @@ export interface DeliveryTable {
   lastLine: Uint32Array;
   initLine: Int32Array;
   sender: Int32Array;
-  time: Float64Array;
+  time: Uint32Array;
   attStart: Uint32Array;
   attCount: Uint32Array;
   attId: Float64Array;
@@ -127,9 +144,9 @@ export interface DeliveryTable {
   attChannel: Uint8Array;
   attRecipient: Int32Array;
   attTryLine: Uint32Array;
-  attTryTime: Float64Array;
+  attTryTime: Uint32Array;
   attResultLine: Int32Array;
-  attResultTime: Float64Array;
+  attResultTime: Uint32Array;
   attOutcome: Uint8Array;
 }
 
@@ -144,8 +161,8 @@ export interface SpamdykeTable {
   month: Uint8Array;
   day: Uint8Array;
   secondsOfDay: Uint32Array;
-  qp: Float64Array;
-  epoch: Float64Array;
+  qp: Uint32Array;
+  epoch: Uint32Array;
 }
 
 export const LINE_BLOCK = 16;

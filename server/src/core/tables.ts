@@ -1,15 +1,15 @@
 // Builders of the per-file tables. The byte scanner (fast path) and the full parser (slow path
 // for unusual lines) both report entries through these, so grouping lives in one place.
 import { Column, ColumnSet, Interner } from './columns';
-import { DeliveryTable, OUTCOME_CODE, SmtpTable, SpamdykeTable } from './model';
+import { cell, DeliveryTable, NO_VALUE, OUTCOME_CODE, SmtpTable, SpamdykeTable } from './model';
 
 export class SmtpBuilder {
   readonly columns = new ColumnSet();
   private readonly c = this.columns;
-  private firstLine = this.c.u32(); private lastLine = this.c.u32(); private start = this.c.f64(); private end = this.c.f64();
-  private sender = this.c.i32(); private queueLine = this.c.i32(); private queueTime = this.c.f64(); private epoch = this.c.f64(); private qp = this.c.f64();
+  private firstLine = this.c.u32(); private lastLine = this.c.u32(); private start = this.c.u32(); private end = this.c.u32();
+  private sender = this.c.i32(); private queueLine = this.c.i32(); private queueTime = this.c.u32(); private epoch = this.c.u32(); private qp = this.c.u32();
   private lastCode = this.c.u16(); private lastReplyLine = this.c.i32(); private rcptStart = this.c.u32(); private rcptCount = this.c.u32();
-  private rAddress = this.c.i32(); private rLine = this.c.u32(); private rTime = this.c.f64(); private rReplyLine = this.c.i32(); private rReplyCode = this.c.u16();
+  private rAddress = this.c.i32(); private rLine = this.c.u32(); private rTime = this.c.u32(); private rReplyLine = this.c.i32(); private rReplyCode = this.c.u16();
   private current = -1;
   private pendingRcpt = -1;
 
@@ -27,9 +27,9 @@ export class SmtpBuilder {
       this.end.push(time);
       this.sender.push(-1);
       this.queueLine.push(-1);
-      this.queueTime.push(NaN);
-      this.epoch.push(NaN);
-      this.qp.push(NaN);
+      this.queueTime.push(NO_VALUE);
+      this.epoch.push(NO_VALUE);
+      this.qp.push(NO_VALUE);
       this.lastCode.push(0);
       this.lastReplyLine.push(-1);
       this.rcptStart.push(this.rAddress.length);
@@ -37,19 +37,20 @@ export class SmtpBuilder {
     }
     const t = this.current;
     this.lastLine.data[t] = line;
-    if (!Number.isNaN(time)) {
-      if (Number.isNaN(this.start.data[t])) this.start.data[t] = time;
+    if (time !== NO_VALUE) {
+      if (this.start.data[t] === NO_VALUE) this.start.data[t] = time;
       this.end.data[t] = time;
     }
     return t;
   }
 
   from(line: number, time: number, sender: number): void {
-    const t = this.touch(line, time, true);
+    const t = this.touch(line, cell(time), true);
     this.sender.data[t] = sender;
   }
 
   to(line: number, time: number, address: number): void {
+    time = cell(time);
     const t = this.touch(line, time, false);
     this.pendingRcpt = this.rAddress.push(address);
     this.rLine.push(line);
@@ -60,6 +61,7 @@ export class SmtpBuilder {
   }
 
   resp(line: number, time: number, code: number, epoch: number, qp: number): void {
+    time = cell(time);
     const t = this.touch(line, time, false);
     this.lastCode.data[t] = code;
     this.lastReplyLine.data[t] = line;
@@ -73,18 +75,18 @@ export class SmtpBuilder {
     if (!Number.isNaN(qp)) {
       this.queueLine.data[t] = line;
       this.queueTime.data[t] = time;
-      this.epoch.data[t] = epoch;
-      this.qp.data[t] = qp;
+      this.epoch.data[t] = cell(epoch);
+      this.qp.data[t] = cell(qp);
     }
   }
 
   size(line: number, time: number): void {
-    this.touch(line, time, false);
+    this.touch(line, cell(time), false);
     this.pendingRcpt = -1;
   }
 
   other(line: number, time: number): void {
-    this.touch(line, time, false);
+    this.touch(line, cell(time), false);
   }
 
   finish(): SmtpTable {
@@ -103,10 +105,10 @@ export class SmtpBuilder {
 export class DeliveryBuilder {
   readonly columns = new ColumnSet();
   private readonly c = this.columns;
-  private firstLine = this.c.u32(); private lastLine = this.c.u32(); private initLine = this.c.i32(); private sender = this.c.i32(); private time = this.c.f64();
+  private firstLine = this.c.u32(); private lastLine = this.c.u32(); private initLine = this.c.i32(); private sender = this.c.i32(); private time = this.c.u32();
   private attStart = this.c.u32(); private attCount = this.c.u32();
-  private aId = this.c.f64(); private aChannel = this.c.u8(); private aRecipient = this.c.i32(); private aTryLine = this.c.u32(); private aTryTime = this.c.f64();
-  private aResultLine = this.c.i32(); private aResultTime = this.c.f64(); private aOutcome = this.c.u8();
+  private aId = this.c.f64(); private aChannel = this.c.u8(); private aRecipient = this.c.i32(); private aTryLine = this.c.u32(); private aTryTime = this.c.u32();
+  private aResultLine = this.c.i32(); private aResultTime = this.c.u32(); private aOutcome = this.c.u8();
   private current = -1;
 
   endGroup(): void {
@@ -125,17 +127,18 @@ export class DeliveryBuilder {
     }
     const g = this.current;
     this.lastLine.data[g] = line;
-    if (Number.isNaN(this.time.data[g])) this.time.data[g] = time;
+    if (this.time.data[g] === NO_VALUE) this.time.data[g] = time;
     return g;
   }
 
   init(line: number, time: number, sender: number): void {
-    const g = this.touch(line, time, true);
+    const g = this.touch(line, cell(time), true);
     this.initLine.data[g] = line;
     this.sender.data[g] = sender;
   }
 
   try(line: number, time: number, id: number, channel: number, recipient: number): void {
+    time = cell(time);
     const g = this.touch(line, time, false);
     this.aId.push(id);
     this.aChannel.push(channel);
@@ -143,12 +146,13 @@ export class DeliveryBuilder {
     this.aTryLine.push(line);
     this.aTryTime.push(time);
     this.aResultLine.push(-1);
-    this.aResultTime.push(NaN);
+    this.aResultTime.push(NO_VALUE);
     this.aOutcome.push(OUTCOME_CODE.none);
     this.attCount.data[g]++;
   }
 
   result(line: number, time: number, id: number, outcome: number): void {
+    time = cell(time);
     const g = this.touch(line, time, false);
     const from = this.attStart.data[g];
     const to = from + this.attCount.data[g];
@@ -163,7 +167,7 @@ export class DeliveryBuilder {
   }
 
   other(line: number, time: number): void {
-    this.touch(line, time, false);
+    this.touch(line, cell(time), false);
   }
 
   finish(): DeliveryTable {
@@ -181,7 +185,7 @@ export class SpamdykeBuilder {
   readonly columns = new ColumnSet();
   private readonly c = this.columns;
   private line = this.c.u32(); private verdict = this.c.i32(); private sender = this.c.i32(); private recipient = this.c.i32(); private hasEnvelope = this.c.u8();
-  private ip = this.c.i32(); private month = this.c.u8(); private day = this.c.u8(); private sod = this.c.u32(); private qp = this.c.f64(); private epoch = this.c.f64();
+  private ip = this.c.i32(); private month = this.c.u8(); private day = this.c.u8(); private sod = this.c.u32(); private qp = this.c.u32(); private epoch = this.c.u32();
 
   record(line: number, month: number, day: number, secondsOfDay: number, verdict: number, sender: number, recipient: number,
     hasEnvelope: boolean, ip: number, epoch: number, qp: number): void {
@@ -194,8 +198,8 @@ export class SpamdykeBuilder {
     this.month.push(month);
     this.day.push(day);
     this.sod.push(secondsOfDay);
-    this.qp.push(qp);
-    this.epoch.push(epoch);
+    this.qp.push(cell(qp));
+    this.epoch.push(cell(epoch));
   }
 
   finish(): SpamdykeTable {
