@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { collectGarbage } from './core/gc';
+import { collectGarbage, keepYoungGenerationSmall } from './core/gc';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
 import { Snapshot } from './core/snapshot';
@@ -125,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   if (bad) return 2;
+  keepYoungGenerationSmall();
   const t0 = process.hrtime.bigint();
   const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
   const index = new LogIndex({ defaultYear: year, windowSeconds: window });

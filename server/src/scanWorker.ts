@@ -1,6 +1,9 @@
 // Entry of a scan worker thread (see core/parallelScan.ts).
 import { parentPort, workerData } from 'worker_threads';
+import { keepYoungGenerationSmall } from './core/gc';
 import { scanInThisThread, transferables, ScanJob } from './core/parallelScan';
+
+keepYoungGenerationSmall();
 
 const data = workerData as { jobs: ScanJob[] };
 scanInThisThread(data.jobs).then(
