@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { collectGarbage, keepYoungGenerationSmall } from './core/gc';
+import { groupDigits } from './groupDigits';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
 import { Snapshot } from './core/snapshot';
@@ -54,9 +55,7 @@ export function computeStats(snap: Snapshot): Stats {
   };
 }
 
-function n(x: number): string {
-  return x.toLocaleString('en-US');
-}
+const n = groupDigits;
 
 function formatOffset(s: number): string {
   const sign = s < 0 ? '-' : '+';

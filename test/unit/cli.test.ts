@@ -45,3 +45,10 @@ test('an unreadable path is a clear error and a non-zero exit', () => {
   assert.notEqual(usage.status, 0);
   assert.match(usage.stderr, /usage:/);
 });
+
+test('counts are grouped by thousands as in en-US', async () => {
+  const { groupDigits } = await import('../../server/src/groupDigits');
+  for (const x of [0, 7, 999, 1000, 12345, 120000, 999999, 1000000, 1234567890, -4321]) {
+    assert.equal(groupDigits(x), x.toLocaleString('en-US'), String(x));
+  }
+});
