@@ -127,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
   keepYoungGenerationSmall();
   const t0 = process.hrtime.bigint();
   const since = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e6;
-  const index = new LogIndex({ defaultYear: year, windowSeconds: window });
+  const index = new LogIndex({ defaultYear: year, windowSeconds: window, betweenPhases: collectGarbage });
   const found = await findLogFiles(paths);
   if (!found.length) {
     process.stderr.write(`cli.js: no SMTP, delivery or spamdyke log found in ${paths.join(', ')}\n`);

@@ -119,3 +119,18 @@ test('sortIndex orders ascending, ties by position, NaN last, whatever the sprea
     }
   }
 });
+
+test('betweenPhases is called between the phases of each folder and changes nothing', async () => {
+  const found = await findLogFiles([FORMATS]);
+  const plain = new LogIndex();
+  let calls = 0;
+  const counted = new LogIndex({ betweenPhases: () => calls++ });
+  for (const f of found) {
+    await plain.indexFileAs(f.path, f.format);
+    await counted.indexFileAs(f.path, f.format);
+  }
+  const a = plain.snapshot(), b = counted.snapshot();
+  assert.ok(calls >= 3, `called ${calls} times`);
+  assert.equal(b.messageCount, a.messageCount);
+  for (let m = 0; m < a.messageCount; m++) assert.deepEqual(b.linesOf(b.message(m)).map((r) => r.line), a.linesOf(a.message(m)).map((r) => r.line));
+});

@@ -50,6 +50,11 @@ export interface CorrelationOptions {
   windowSeconds?: number;
   /** Year of spamdyke lines when no other log tells it. */
   defaultYear?: number;
+  /**
+   * Called between the phases of correlation, when the scratch arrays of the phase before are
+   * garbage. A batch run can collect them here, so that they do not add to the next phase's peak.
+   */
+  betweenPhases?: () => void;
 }
 
 export interface UtcOffset {
@@ -284,9 +289,14 @@ class Builder {
       this.mRecord.push(NONE);
     }
 
+    const between = this.options.betweenPhases ?? (() => undefined);
+    between();
     const recordTarget = this.matchSpamdyke(txnByStart, recIds, msgOfTxn);
+    between();
     const owners = this.joinRetries(members);
+    between();
     const ownerTxn = this.matchDelivery(txnByStart, owners, msgOfTxn);
+    between();
 
     // Retries that came back with an `init` of their own (per-attempt delivery ids).
     const merged = new Set<number>();
