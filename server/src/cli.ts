@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const tFound = process.hrtime.bigint();
-  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'));
+  await index.indexFilesAs(found, workers, path.join(__dirname, 'scanWorker.js'), { smallYoungGeneration: true });
   collectGarbage();
   const tScanned = process.hrtime.bigint();
   const peakScanned = peakRssMiB();

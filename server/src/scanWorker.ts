@@ -1,11 +1,10 @@
 // Entry of a scan worker thread (see core/parallelScan.ts).
 import { parentPort, workerData } from 'worker_threads';
 import { keepYoungGenerationSmall } from './core/gc';
-import { scanInThisThread, transferables, ScanJob } from './core/parallelScan';
+import { scanInThisThread, transferables, ScanWorkerData } from './core/parallelScan';
 
-keepYoungGenerationSmall();
-
-const data = workerData as { jobs: ScanJob[] };
+const data = workerData as ScanWorkerData;
+if (data.smallYoungGeneration) keepYoungGenerationSmall();
 scanInThisThread(data.jobs).then(
   (out) => parentPort!.postMessage(out, transferables(out.results.map((r) => r.parsed))),
   (e) => parentPort!.postMessage({ error: e instanceof Error ? e.stack ?? e.message : String(e) }),

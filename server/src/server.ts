@@ -5,7 +5,6 @@ import {
   InitializeResult, MarkupKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { keepYoungGenerationSmall } from './core/gc';
 import { LogIndex } from './core/logIndex';
 import { WorkspaceIndexer } from './indexer';
 import { DiskWatcher } from './diskWatcher';
@@ -24,7 +23,6 @@ import { hover } from './features/hover';
 import { listMessages, MESSAGES_REQUEST } from './features/messages';
 import { Settings, readSettings, includeFilter, DEFAULT_SETTINGS } from './settings';
 
-keepYoungGenerationSmall();
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let settings: Settings = DEFAULT_SETTINGS;

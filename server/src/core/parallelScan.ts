@@ -13,7 +13,16 @@ export interface ScanJob {
   bytes: number;
 }
 
-export type ScanOptions = ReadOptions;
+export interface ScanOptions extends ReadOptions {
+  /** Worker threads call keepYoungGenerationSmall() (core/gc.ts): for batch runs, which care for the peak. */
+  smallYoungGeneration?: boolean;
+}
+
+/** What a scan worker is started with (its workerData). */
+export interface ScanWorkerData {
+  jobs: ScanJob[];
+  smallYoungGeneration: boolean;
+}
 
 export interface ScanOutput {
   results: Array<{ path: string; parsed: ParsedLogFile }>;
@@ -86,7 +95,8 @@ export async function scanFiles(jobs: ScanJob[], strings: Interner, workers: num
   const threads = Math.max(1, Math.min(workers + 1, jobs.length));
   const bins = binJobs(jobs, threads);
   const remote = bins.slice(1).map((bin) => new Promise<ScanOutput>((resolve, reject) => {
-    const worker = new Worker(workerScript, { workerData: { jobs: bin } });
+    const workerData: ScanWorkerData = { jobs: bin, smallYoungGeneration: options.smallYoungGeneration === true };
+    const worker = new Worker(workerScript, { workerData });
     worker.once('message', (m: ScanOutput | { error: string }) => ('error' in m ? reject(new Error(m.error)) : resolve(m)));
     worker.once('error', reject);
     worker.once('exit', (code) => code !== 0 && reject(new Error(`scan worker exited with ${code}`)));
