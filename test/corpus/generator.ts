@@ -46,6 +46,11 @@ export interface CorpusOptions {
   truncate?: boolean;
   /** Average arrival rate; it varies over the day and newsletters come in bursts. Default 0.5. */
   messagesPerSecond?: number;
+  /**
+   * How the spamdyke log's syslog stamps look: 'classic' (`Mar  9 12:43:51`, the default) or
+   * 'rfc3339' (`2021-03-09T12:43:51.123456+01:00`, rsyslog's default high-precision format).
+   */
+  spamdykeStamps?: 'classic' | 'rfc3339';
 }
 
 export interface TruthMessage {
@@ -202,6 +207,13 @@ class Clock {
   syslog(t: number): string {
     const day = Math.floor(t / 86400);
     return this.prefixes(day)[1] + Clock.hms(t - day * 86400);
+  }
+
+  /** 'YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM', the fraction from `micros`. */
+  rfc3339(t: number, micros: number, offsetMinutes: number): string {
+    const a = Math.abs(offsetMinutes);
+    const zone = `${offsetMinutes < 0 ? '-' : '+'}${TWO_DIGITS[Math.floor(a / 60)]}:${TWO_DIGITS[a % 60]}`;
+    return `${this.smtp(t).replace(' ', 'T')}.${String(micros).padStart(6, '0')}${zone}`;
   }
 }
 
@@ -1344,7 +1356,11 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
       while (runStart > 0 && lines[runStart - 1].msg === lastMsg) runStart--;
       cutFrom = runStart + Math.floor((lines.length - runStart) / 2);
     }
-    const render = (l: SpamdykeLine) => `${clock.syslog(l.t)} ${gen.host} spamdyke[${l.conn.pid}]: ${l.verdict} from: ${l.from} to: ${l.to} origin_ip: ${l.conn.ip} origin_rdns: ${l.conn.rdns} auth: ${l.conn.auth} encryption: ${l.conn.encryption} reason: ${l.reason}`;
+    const offsetMinutes = options.utcOffsetMinutes ?? 60;
+    const stamp = options.spamdykeStamps === 'rfc3339'
+      ? (l: SpamdykeLine) => clock.rfc3339(l.t, (l.seq * 7919) % 1000000, offsetMinutes)
+      : (l: SpamdykeLine) => clock.syslog(l.t);
+    const render = (l: SpamdykeLine) => `${stamp(l)} ${gen.host} spamdyke[${l.conn.pid}]: ${l.verdict} from: ${l.from} to: ${l.to} origin_ip: ${l.conn.ip} origin_rdns: ${l.conn.rdns} auth: ${l.conn.auth} encryption: ${l.conn.encryption} reason: ${l.reason}`;
     for (let i = 0; i < lines.length && i <= cutFrom; i++) {
       const l = lines[i];
       const text = render(l);

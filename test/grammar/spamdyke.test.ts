@@ -33,10 +33,25 @@ describe('spamdyke log: header', () => {
     assert.deepEqual(scoped(line, 'entity.name.type.host'), ['mx1.example.com']);
   });
 
+  test('RFC 3339 stamps (rsyslog\'s default format), alone and run together', () => {
+    for (const stamp of ['2021-03-09T11:10:37.123456+01:00', '2021-03-09T11:10:37+01:00', '2021-03-09T11:10:37Z', '2021-03-09T11:10:37']) {
+      const line = tok(DENIED.replace('Mar  9 11:10:37', stamp));
+      assert.deepEqual(scoped(line, 'constant.numeric.timestamp'), [stamp]);
+      assert.deepEqual(scoped(line, 'entity.name.type.host'), ['server']);
+      assert.deepEqual(scoped(line, 'markup.deleted.verdict.denied'), ['DENIED_RDNS_MISSING']);
+      assert.deepEqual(scoped(line, 'constant.numeric.ip.ipv4'), ['203.0.113.9']);
+    }
+    const two = tok(`${ALLOWED.replace('Mar  9 12:43:51', '2021-03-09T12:43:51.5+01:00')} ${DENIED.replace('Mar  9 11:10:37', '2021-03-09T11:10:37Z')}`);
+    assert.deepEqual(scoped(two, 'constant.numeric.timestamp'), ['2021-03-09T12:43:51.5+01:00', '2021-03-09T11:10:37Z']);
+    assert.deepEqual(scoped(two, 'constant.numeric.ip.ipv4'), ['198.51.100.25', '203.0.113.9']);
+  });
+
   test('syslog lines of other programs, and other text, keep only the root scope', () => {
     for (const text of [
       'Mar  9 11:10:37 server qmail-smtpd[29207]: DENIED_RDNS_MISSING from: a@example.net',
       'Mar  9 11:10:37 spamdyke[29207]: ALLOWED',
+      '2021-03-09 11:10:37 server spamdyke[29207]: ALLOWED from: a@example.net',
+      '2021-03-09T11:10:37+0100 server spamdyke[29207]: ALLOWED from: a@example.net',
       'spamdyke log of example.com',
       'DENIED_RBL_MATCH from: a@example.net to: b@example.com',
       '',

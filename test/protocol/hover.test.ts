@@ -269,3 +269,38 @@ describe('hover on a generated corpus', () => {
     assert.match(text, /mailbox/i);
   });
 });
+
+describe('a spamdyke log with RFC 3339 stamps, under opaque names', () => {
+  let dir: string;
+  let client: TestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-rfc3339-'));
+    fs.copyFileSync(path.join(FORMATS, 'smtp_25.log'), path.join(dir, 'a.txt'));
+    fs.copyFileSync(path.join(FORMATS, 'delivery.log'), path.join(dir, 'b.txt'));
+    const spamdyke = fs.readFileSync(path.join(FORMATS, 'spamdyke.log'), 'utf8')
+      .replace('Mar  9 11:10:37', '2021-03-09T11:10:37.004211+02:00').replace('Mar  9 12:43:51', '2021-03-09T12:43:51.517389+02:00');
+    fs.writeFileSync(path.join(dir, 'c.txt'), spamdyke);
+    client = await startServer(dir);
+    await client.indexed();
+  });
+  after(async () => {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the stamp\'s hover says it carries its year', async () => {
+    const { hover } = await hoverOn(client, dir, 'c.txt', 1, '2021-03-09T12');
+    assert.match(plain(hover), /2021-03-09 12:43:51/);
+    assert.match(plain(hover), /carries its year/);
+  });
+
+  test('definition from the ALLOWED line reaches its SMTP transaction and delivery', async () => {
+    const line = fs.readFileSync(path.join(dir, 'c.txt'), 'utf8').split('\n')[1];
+    const defs = await client.request<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/definition', {
+      textDocument: { uri: uri(path.join(dir, 'c.txt')) }, position: { line: 1, character: line.indexOf('ALLOWED') + 1 },
+    });
+    const targets = defs.map((d) => `${path.basename(decodeURIComponent(new URL(d.uri).pathname))}:${d.range.start.line}`).sort();
+    assert.ok(targets.includes('a.txt:5'), targets.join(', '));
+    assert.ok(targets.includes('b.txt:0'), targets.join(', '));
+  });
+});

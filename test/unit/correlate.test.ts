@@ -54,6 +54,14 @@ test('spamdyke year is inferred across a December to January turn', () => {
   assert.equal(new Date(c.messages[1].spamdyke[0].time * 1000).getUTCFullYear(), 2022);
 });
 
+test('an RFC 3339 spamdyke stamp keeps its own year, and year-less lines after it count from it', () => {
+  const tail = 'from: a@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)';
+  const c = run('', '', `2019-12-31T23:59:58.5+01:00 mx spamdyke[1]: DENIED_RBL_MATCH ${tail}\nJan  1 00:00:02 mx spamdyke[2]: DENIED_RBL_MATCH ${tail}\n`);
+  const years = c.messages.map((m) => new Date(m.spamdyke[0].time * 1000).getUTCFullYear());
+  assert.deepEqual(years, [2019, 2020]);
+  assert.equal(new Date(c.messages[0].spamdyke[0].time * 1000).toISOString(), '2019-12-31T23:59:58.000Z');
+});
+
 test('two equal candidates in one second: both linked in order, marked ambiguous', () => {
   const group = (t: string) => `${t}, from, news@example.net\n${t}, resp, 250 ok\n${t}, to, <b@example.com>\n${t}, resp, 421 graylisted\n\n`;
   const sd = (pid: number) => `Mar  9 10:00:00 mx spamdyke[${pid}]: DENIED_GRAYLISTED from: news@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n`;

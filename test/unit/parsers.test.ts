@@ -92,7 +92,7 @@ test('spamdyke fields, space-padded day, empty values', () => {
   const p = parseSpamdykeLine(line);
   const e = p.entries[0];
   assert.equal(e.kind, 'ALLOWED');
-  assert.deepEqual(p.stamps![0], { month: 3, day: 9, secondsOfDay: 12 * 3600 + 43 * 60 + 51 });
+  assert.deepEqual(p.stamps![0], { month: 3, day: 9, secondsOfDay: 12 * 3600 + 43 * 60 + 51, year: 0, length: 15 });
   assert.equal(f(line, e, 'pid'), '15280');
   assert.equal(f(line, e, 'from'), 'correspondent@elsewhere.example.net');
   assert.equal(f(line, e, 'to'), 'recipient@example.com');
@@ -106,11 +106,38 @@ test('spamdyke fields, space-padded day, empty values', () => {
   assert.equal(f(empty, ee, 'origin_ip'), '2001:db8::1');
 });
 
+test('spamdyke lines with RFC 3339 stamps (rsyslog\'s default format) carry their year', () => {
+  const rest = ' server spamdyke[15280]: ALLOWED from: a@elsewhere.example.net to: r@example.com origin_ip: 198.51.100.25 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: 250_ok_1615286631_qp_15309';
+  for (const [stamp, length] of [['2021-03-09T12:43:51.123456+01:00', 32], ['2021-03-09T12:43:51+01:00', 25], ['2021-03-09T12:43:51Z', 20], ['2021-03-09T12:43:51', 19], ['2021-03-09T12:43:51.5-04:30', 27]] as const) {
+    const line = stamp + rest;
+    const p = parseSpamdykeLine(line);
+    assert.equal(p.problem, undefined, stamp);
+    assert.deepEqual(p.stamps![0], { month: 3, day: 9, secondsOfDay: 12 * 3600 + 43 * 60 + 51, year: 2021, length }, stamp);
+    const e = p.entries[0];
+    assert.equal(f(line, e, 'timestamp'), stamp);
+    assert.equal(f(line, e, 'host'), 'server');
+    assert.equal(f(line, e, 'pid'), '15280');
+    assert.equal(e.kind, 'ALLOWED');
+    assert.equal(f(line, e, 'reason'), '250_ok_1615286631_qp_15309');
+  }
+  // Two run together, one of each kind of stamp.
+  const two = `2021-03-09T12:43:51+01:00${rest} Mar  9 12:43:52${rest}`;
+  const both = parseSpamdykeLine(two);
+  assert.equal(both.problem, undefined);
+  assert.deepEqual(both.stamps!.map((s) => s.year), [2021, 0]);
+  assert.equal(detectFormat(`2021-03-09T12:43:51.123456+01:00${rest}\n`), 'spamdyke');
+  for (const bad of ['2021-03-09T12:43:51.+01:00', '2021-03-09T25:43:51+01:00', '2021-03-09T12:43:51+0100', '1969-12-31T23:59:59Z']) {
+    assert.equal(parseSpamdykeLine(bad + rest).entries.length, 0, bad);
+  }
+});
+
 test('time parsing rejects near misses', () => {
   assert.ok(Number.isNaN(parseIsoLocal('2021-13-09 12:43:51')));
   assert.ok(Number.isNaN(parseIsoLocal('2021-03-09T12:43:51')));
   assert.equal(parseSyslogStamp('Foo  9 12:43:51'), undefined);
   assert.equal(parseSyslogStamp('Mar 09 12:43:51')?.day, 9);
+  assert.equal(parseSyslogStamp('2021-03-09 12:43:51'), undefined);
+  assert.equal(parseSyslogStamp('2021-03-09T12:43:51+01:00')?.year, 2021);
 });
 
 test('format detection by content, tolerant of junk lines', () => {

@@ -146,7 +146,7 @@ function scannedDelivery(file: ParsedLogFile, strings: Interner): DeliveryGroupV
   return out;
 }
 
-interface SpamdykeView { line: number; verdict: string; sender: string; recipient: string; hasEnvelope: boolean; ip: string; month: number; day: number; secondsOfDay: number; qp: number; epoch: number }
+interface SpamdykeView { line: number; verdict: string; sender: string; recipient: string; hasEnvelope: boolean; ip: string; month: number; day: number; secondsOfDay: number; year: number; qp: number; epoch: number }
 const QUEUED_REASON = /^250_ok_(\d+)_qp_(\d+)$/;
 
 function spamdykeRecords(lines: string[], parsed: ParsedLine[]): SpamdykeView[] {
@@ -160,7 +160,7 @@ function spamdykeRecords(lines: string[], parsed: ParsedLine[]): SpamdykeView[] 
       const stamp = p.stamps![k];
       out.push({
         line: n, verdict: e.kind, sender: normalizeAddress(fieldText(text, e, 'from') ?? ''), recipient, hasEnvelope: recipient !== '',
-        ip: fieldText(text, e, 'origin_ip') ?? '', month: stamp.month, day: stamp.day, secondsOfDay: stamp.secondsOfDay,
+        ip: fieldText(text, e, 'origin_ip') ?? '', month: stamp.month, day: stamp.day, secondsOfDay: stamp.secondsOfDay, year: stamp.year,
         qp: q ? fromCell(cell(Number(q[2]))) : NaN, epoch: q ? fromCell(cell(Number(q[1]))) : NaN,
       });
     });
@@ -174,7 +174,7 @@ function scannedSpamdyke(file: ParsedLogFile, strings: Interner): SpamdykeView[]
   for (let i = 0; i < t.count; i++) {
     out.push({
       line: t.line[i], verdict: strings.get(t.verdict[i]), sender: strings.get(t.sender[i]), recipient: strings.get(t.recipient[i]),
-      hasEnvelope: t.hasEnvelope[i] === 1, ip: strings.get(t.ip[i]), month: t.month[i], day: t.day[i], secondsOfDay: t.secondsOfDay[i],
+      hasEnvelope: t.hasEnvelope[i] === 1, ip: strings.get(t.ip[i]), month: t.month[i], day: t.day[i], secondsOfDay: t.secondsOfDay[i], year: t.year[i],
       qp: fromCell(t.qp[i]), epoch: fromCell(t.epoch[i]),
     });
   }
@@ -257,6 +257,7 @@ const CORPORA: Array<[string, Omit<CorpusOptions, 'messages'>]> = [
   ['everything at once', { seed: 15, runTogether: 0.1, garbage: 0.2, truncate: true, bom: true, crlf: true }],
   ['everything at once, another seed', { seed: 17, runTogether: 0.1, garbage: 0.2, truncate: true, bom: true, crlf: true }],
   ['retries in groups of their own, per-attempt ids, year turn', { seed: 16, retryLayout: 'separate', deliveryIds: 'per-attempt', start: '2021-12-31 22:00:00', garbage: 0.02 }],
+  ['spamdyke stamps in RFC 3339, entries run together, junk, cut files', { seed: 18, spamdykeStamps: 'rfc3339', runTogether: 0.1, garbage: 0.1, truncate: true }],
 ];
 
 for (const [name, options] of CORPORA) {
@@ -423,6 +424,17 @@ const EDGE_LINES: Record<LogFormat, string[]> = {
     `${S} ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty) ${S} DENIED_OTHER from: c@example.com to: d@example.com ${SPAMDYKE_TAIL} reason: 554_refused`,
     `\t${S} ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)  `,
     `junk ${S} ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51.123456+01:00 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: 250_ok_1615286631_qp_15309`,
+    `2021-03-09T12:43:51+01:00 server spamdyke[1]: DENIED_RBL_MATCH from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51Z server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51.+01:00 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51.1234567890+01:00 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51+0100 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-13-09T12:43:51+01:00 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `1969-12-31T23:59:59Z server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09 12:43:51 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `2021-03-09T12:43:51+01:00 server spamdyke[1]: ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty) Mar  9 12:43:52 server spamdyke[2]: TIMEOUT from: (unknown) to: (unknown) ${SPAMDYKE_TAIL} reason: (empty)`,
     `Mar  9 12:43`,
     `   `,
     `\r`,

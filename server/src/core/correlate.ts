@@ -616,7 +616,10 @@ class Builder {
     return ownerTxn;
   }
 
-  /** The year of year-less spamdyke stamps, from the other logs, across a December→January turn. */
+  /**
+   * The year of year-less spamdyke stamps, from the other logs, across a December→January turn.
+   * A stamp with a year (RFC 3339) is taken as written, and the rows after it count from it.
+   */
   private inferSpamdykeTimes(members: number[]): void {
     // The reference: the earliest first time of the other logs (their rows are in file order).
     let reference = NaN;
@@ -652,7 +655,8 @@ class Builder {
       const base = this.records.base[fi];
       for (let row = 0; row < y.count; row++) {
         const month = y.month[row];
-        if (month < prevMonth && prevMonth - month >= 6) year++;
+        if (y.year[row]) year = y.year[row];
+        else if (month < prevMonth && prevMonth - month >= 6) year++;
         else if (month > prevMonth && month - prevMonth >= 6) year--;
         prevMonth = month;
         const t = localSecondsFor(year, month, y.day[row], y.secondsOfDay[row]);

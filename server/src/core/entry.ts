@@ -1,6 +1,7 @@
 // What a parser makes of one physical line: zero or more entries (several when entries were
 // run together on one line), each with the character range of every field. Parsing never
 // fails: a line it does not understand gives no entries and a problem text.
+import type { SyslogStamp } from './time';
 
 export type LogFormat = 'smtp' | 'delivery' | 'spamdyke';
 
@@ -31,11 +32,8 @@ export interface Entry {
   fields: Field[];
 }
 
-export interface SpamdykeStamp {
-  month: number;
-  day: number;
-  secondsOfDay: number;
-}
+/** A spamdyke entry's syslog stamp (see parseSyslogStamp). */
+export type SpamdykeStamp = SyslogStamp;
 
 export interface ParsedLine {
   entries: Entry[];

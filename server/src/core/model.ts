@@ -161,6 +161,8 @@ export interface SpamdykeTable {
   month: Uint8Array;
   day: Uint8Array;
   secondsOfDay: Uint32Array;
+  /** The stamp's year where it has one (RFC 3339 stamps); 0 for classic stamps, inferred later. */
+  year: Uint16Array;
   qp: Uint32Array;
   epoch: Uint32Array;
 }

@@ -4,7 +4,7 @@
 // before an entry, damaged lines) goes through the full parser, so both agree by construction
 // on the unusual and by test on the usual.
 import { ByteInterner, Column, f64, Interner, u32, u8 } from './columns';
-import { Entry, LogFormat, fieldOf, normalizeAddress } from './entry';
+import { Entry, LogFormat, SpamdykeStamp, fieldOf, normalizeAddress } from './entry';
 import { parseLine } from './fileParser';
 import { FileProblems, LINE_BLOCK, LineKind, OUTCOME_CODE, ParsedLogFile } from './model';
 import { DeliveryBuilder, SmtpBuilder, SpamdykeBuilder } from './tables';
@@ -108,6 +108,10 @@ export class LogScanner {
   private readonly valueEnd = new Int32Array(7);
   private readonly emptyAddress: number;
   private addressEnd = 0;
+  private stampMonth = 0;
+  private stampDay = 0;
+  private stampSeconds = 0;
+  private stampYear = 0;
 
   private readonly addresses: ByteInterner;
   private readonly values: ByteInterner;
@@ -365,14 +369,54 @@ export class LogScanner {
     return false;
   }
 
-  private spamdykeFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
-    if (e - p < 30) return false;
+  /**
+   * A syslog stamp at p: classic `Mon DD HH:MM:SS`, or RFC 3339 (`2021-03-09T11:10:37.123456+01:00`,
+   * the fraction and zone optional). Sets stampMonth, stampDay, stampSeconds and stampYear (0
+   * for the classic stamp) and returns the stamp's end, or -1.
+   */
+  private syslogStamp(buf: Buffer, p: number, e: number): number {
+    if (e - p < 30) return -1;
     const month = MONTH_CODES.get((buf[p] << 16) | (buf[p + 1] << 8) | buf[p + 2]);
-    if (!month || buf[p + 3] !== SP || buf[p + 6] !== SP || buf[p + 9] !== COLON || buf[p + 12] !== COLON || buf[p + 15] !== SP) return false;
-    const dayValue = buf[p + 4] === SP ? (isDigit(buf[p + 5]) ? buf[p + 5] - 48 : -1) : d2(buf, p + 4);
-    const h = d2(buf, p + 7), mi = d2(buf, p + 10), s = d2(buf, p + 13);
-    if (dayValue < 1 || dayValue > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
-    const hostEnd = byteAt(buf, SP, p + 16, e);
+    if (month) {
+      if (buf[p + 3] !== SP || buf[p + 6] !== SP || buf[p + 9] !== COLON || buf[p + 12] !== COLON) return -1;
+      this.stampDay = buf[p + 4] === SP ? (isDigit(buf[p + 5]) ? buf[p + 5] - 48 : -1) : d2(buf, p + 4);
+      this.stampYear = 0;
+      this.stampMonth = month;
+      return this.stampClock(buf, p + 7) ? p + 15 : -1;
+    }
+    if (buf[p + 4] !== DASH || buf[p + 7] !== DASH || buf[p + 10] !== 84 || buf[p + 13] !== COLON || buf[p + 16] !== COLON) return -1;
+    const y1 = d2(buf, p), y2 = d2(buf, p + 2);
+    this.stampYear = y1 < 0 || y2 < 0 ? -1 : y1 * 100 + y2;
+    this.stampMonth = d2(buf, p + 5);
+    this.stampDay = d2(buf, p + 8);
+    if (this.stampYear < 1970 || this.stampMonth < 1 || this.stampMonth > 12 || !this.stampClock(buf, p + 11)) return -1;
+    let end = p + 19;
+    if (buf[end] === 46) {
+      let n = 0;
+      while (n < 9 && isDigit(buf[end + 1 + n])) n++;
+      if (!n) return -1;
+      end += 1 + n;
+    }
+    const z = buf[end];
+    if (z === 90) end++;
+    else if (z === 43 || z === DASH) {
+      if (buf[end + 3] !== COLON || d2(buf, end + 1) < 0 || d2(buf, end + 4) < 0) return -1;
+      end += 6;
+    }
+    return end;
+  }
+
+  /** `HH:MM:SS` at p into stampSeconds; false when it is not one, or stampDay is out of range. */
+  private stampClock(buf: Buffer, p: number): boolean {
+    const h = d2(buf, p), mi = d2(buf, p + 3), s = d2(buf, p + 6);
+    this.stampSeconds = h * 3600 + mi * 60 + s;
+    return this.stampDay >= 1 && this.stampDay <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
+  }
+
+  private spamdykeFast(buf: Buffer, p: number, e: number, lineNo: number): boolean {
+    const stampEnd = this.syslogStamp(buf, p, e);
+    if (stampEnd < 0 || buf[stampEnd] !== SP) return false;
+    const hostEnd = byteAt(buf, SP, stampEnd + 1, e);
     if (hostEnd < 0) return false;
     if (!bytesAre(buf, hostEnd, SPAMDYKE_PROGRAM)) return false;
     const close = byteAt(buf, RBRACKET, hostEnd + 10, e);
@@ -414,7 +458,7 @@ export class LogScanner {
     }
     if (!plainAddress(buf, fs, fe) || !plainAddress(buf, ts, te)) return false;
     const recipient = this.address(buf, ts, te);
-    this.spamdyke.record(lineNo, month, dayValue, h * 3600 + mi * 60 + s, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
+    this.spamdyke.record(lineNo, this.stampMonth, this.stampDay, this.stampSeconds, this.stampYear, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
       recipient, recipient !== this.emptyAddress, this.values.id(buf, is, ie), epoch, qp);
     return this.accept(LineKind.Spamdyke);
   }
@@ -480,11 +524,11 @@ export class LogScanner {
     }
   }
 
-  private spamdykeFromEntry(line: string, e: Entry, lineNo: number, stamp: { month: number; day: number; secondsOfDay: number }): void {
+  private spamdykeFromEntry(line: string, e: Entry, lineNo: number, stamp: SpamdykeStamp): void {
     const to = this.text(line, e, 'to');
     const recipient = this.strings.id(to !== undefined ? normalizeAddress(to) : '');
     const m = QP_REASON.exec(this.text(line, e, 'reason') ?? '');
-    this.spamdyke.record(lineNo, stamp.month, stamp.day, stamp.secondsOfDay, this.strings.id(e.kind),
+    this.spamdyke.record(lineNo, stamp.month, stamp.day, stamp.secondsOfDay, stamp.year, this.strings.id(e.kind),
       this.strings.id(normalizeAddress(this.text(line, e, 'from') ?? '')), recipient, to !== undefined && this.strings.get(recipient) !== '',
       this.strings.id(this.text(line, e, 'origin_ip') ?? ''), m ? Number(m[1]) : NaN, m ? Number(m[2]) : NaN);
   }

@@ -2,13 +2,14 @@ import { Entry, Field, FieldName, ParsedLine, SpamdykeStamp } from './entry';
 import { skipLeading, trimmedEnd } from './parseCommon';
 import { parseSyslogStamp } from './time';
 
-const ENTRY_START = /(?:^|[ \t])((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \S+ spamdyke\[\d+\]: )/g;
+// A classic syslog stamp, or RFC 3339 as rsyslog writes by default (see parseSyslogStamp).
+const ENTRY_START = /(?:^|[ \t])((?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})?) \S+ spamdyke\[\d+\]: )/g;
 const LABELS: Array<[string, FieldName]> = [
   [' from: ', 'from'], [' to: ', 'to'], [' origin_ip: ', 'origin_ip'], [' origin_rdns: ', 'origin_rdns'],
   [' auth: ', 'auth'], [' encryption: ', 'encryption'], [' reason: ', 'reason'],
 ];
 
-/** Parses one physical line of the spamdyke log (syslog lines, no year). */
+/** Parses one physical line of the spamdyke log (syslog lines; a classic stamp has no year). */
 export function parseSpamdykeLine(line: string): ParsedLine {
   const end = trimmedEnd(line);
   const first = skipLeading(line);
@@ -35,7 +36,7 @@ export function parseSpamdykeLine(line: string): ParsedLine {
       problem = 'not a spamdyke log line';
       continue;
     }
-    const entry = parseSpamdykeEntry(line, s, e);
+    const entry = parseSpamdykeEntry(line, s, e, stamp.length);
     if (!entry) {
       problem = 'not a spamdyke log line';
       continue;
@@ -51,9 +52,10 @@ export function parseSpamdykeLine(line: string): ParsedLine {
   return problem ? { entries, stamps, problem } : { entries, stamps };
 }
 
-function parseSpamdykeEntry(line: string, s: number, e: number): Entry | undefined {
-  const fields: Field[] = [{ name: 'timestamp', start: s, end: s + 15 }];
-  const hostStart = s + 16;
+function parseSpamdykeEntry(line: string, s: number, e: number, stampLength: number): Entry | undefined {
+  const fields: Field[] = [{ name: 'timestamp', start: s, end: s + stampLength }];
+  if (line.charCodeAt(s + stampLength) !== 32) return undefined;
+  const hostStart = s + stampLength + 1;
   const hostEnd = line.indexOf(' ', hostStart);
   if (hostEnd < 0 || hostEnd >= e) return undefined;
   fields.push({ name: 'host', start: hostStart, end: hostEnd });

@@ -185,10 +185,10 @@ export class SpamdykeBuilder {
   readonly columns = new ColumnSet();
   private readonly c = this.columns;
   private line = this.c.u32(); private verdict = this.c.i32(); private sender = this.c.i32(); private recipient = this.c.i32(); private hasEnvelope = this.c.u8();
-  private ip = this.c.i32(); private month = this.c.u8(); private day = this.c.u8(); private sod = this.c.u32(); private qp = this.c.u32(); private epoch = this.c.u32();
+  private ip = this.c.i32(); private month = this.c.u8(); private day = this.c.u8(); private sod = this.c.u32(); private year = this.c.u16(); private qp = this.c.u32(); private epoch = this.c.u32();
 
-  record(line: number, month: number, day: number, secondsOfDay: number, verdict: number, sender: number, recipient: number,
-    hasEnvelope: boolean, ip: number, epoch: number, qp: number): void {
+  record(line: number, month: number, day: number, secondsOfDay: number, year: number, verdict: number, sender: number,
+    recipient: number, hasEnvelope: boolean, ip: number, epoch: number, qp: number): void {
     this.line.push(line);
     this.verdict.push(verdict);
     this.sender.push(sender);
@@ -198,6 +198,7 @@ export class SpamdykeBuilder {
     this.month.push(month);
     this.day.push(day);
     this.sod.push(secondsOfDay);
+    this.year.push(year);
     this.qp.push(cell(qp));
     this.epoch.push(cell(epoch));
   }
@@ -207,7 +208,7 @@ export class SpamdykeBuilder {
       count: this.line.length,
       line: this.line.finish(), verdict: this.verdict.finish(), sender: this.sender.finish(), recipient: this.recipient.finish(),
       hasEnvelope: this.hasEnvelope.finish(), ip: this.ip.finish(), month: this.month.finish(), day: this.day.finish(),
-      secondsOfDay: this.sod.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(),
+      secondsOfDay: this.sod.finish(), year: this.year.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(),
     };
   }
 }

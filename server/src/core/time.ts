@@ -43,11 +43,28 @@ export function monthAt(s: string, at = 0): number {
   return MONTHS.indexOf(name) + 1;
 }
 
+/** A syslog timestamp: month, day and time of day; the year only where the stamp has one. */
+export interface SyslogStamp {
+  month: number;
+  day: number;
+  secondsOfDay: number;
+  /** The year of an RFC 3339 stamp; 0 for the classic stamp, which has none. */
+  year: number;
+  /** Characters the stamp takes. */
+  length: number;
+}
+
 /**
- * Parses syslog `Mon DD HH:MM:SS` (day space- or zero-padded) at `at`.
- * Returns the month and the seconds within the year's day-of-month, or undefined.
+ * Parses a syslog timestamp at `at`: the classic `Mon DD HH:MM:SS` (day space- or zero-padded),
+ * or RFC 3339 as rsyslog writes it with its default high-precision format
+ * (`2021-03-09T11:10:37.123456+01:00`; fraction and zone optional). The clock time is kept as
+ * written: it is the server's local time, like the other logs'. Undefined when there is none.
  */
-export function parseSyslogStamp(s: string, at = 0): { month: number; day: number; secondsOfDay: number } | undefined {
+export function parseSyslogStamp(s: string, at = 0): SyslogStamp | undefined {
+  return parseClassicStamp(s, at) ?? parseRfc3339Stamp(s, at);
+}
+
+function parseClassicStamp(s: string, at: number): SyslogStamp | undefined {
   if (s.length < at + 15) return undefined;
   const month = monthAt(s, at);
   if (!month || s.charCodeAt(at + 3) !== 32) return undefined;
@@ -56,7 +73,30 @@ export function parseSyslogStamp(s: string, at = 0): { month: number; day: numbe
   if (s.charCodeAt(at + 6) !== 32 || s.charCodeAt(at + 9) !== 58 || s.charCodeAt(at + 12) !== 58) return undefined;
   const h = twoDigits(s, at + 7), m = twoDigits(s, at + 10), sec = twoDigits(s, at + 13);
   if (day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return undefined;
-  return { month, day, secondsOfDay: h * 3600 + m * 60 + sec };
+  return { month, day, secondsOfDay: h * 3600 + m * 60 + sec, year: 0, length: 15 };
+}
+
+function parseRfc3339Stamp(s: string, at: number): SyslogStamp | undefined {
+  if (s.length < at + 19 || s.charCodeAt(at + 4) !== 45 || s.charCodeAt(at + 7) !== 45 || s.charCodeAt(at + 10) !== 84
+    || s.charCodeAt(at + 13) !== 58 || s.charCodeAt(at + 16) !== 58) return undefined;
+  const year = twoDigits(s, at) * 100 + twoDigits(s, at + 2);
+  const month = twoDigits(s, at + 5), day = twoDigits(s, at + 8);
+  const h = twoDigits(s, at + 11), m = twoDigits(s, at + 14), sec = twoDigits(s, at + 17);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return undefined;
+  let end = at + 19;
+  if (s.charCodeAt(end) === 46) {
+    let digits = 0;
+    while (digit(s, end + 1 + digits) >= 0 && digits < 9) digits++;
+    if (!digits) return undefined;
+    end += 1 + digits;
+  }
+  const z = s.charCodeAt(end);
+  if (z === 90) end++;
+  else if (z === 43 || z === 45) {
+    if (s.charCodeAt(end + 3) !== 58 || twoDigits(s, end + 1) < 0 || twoDigits(s, end + 4) < 0) return undefined;
+    end += 6;
+  }
+  return { month, day, secondsOfDay: h * 3600 + m * 60 + sec, year, length: end - at };
 }
 
 export function localSecondsFor(year: number, month: number, day: number, secondsOfDay: number): number {

@@ -3,6 +3,7 @@
 import { Hover, HoverParams, MarkupKind } from 'vscode-languageserver';
 import { Entry, Field, ParsedLine } from '../core/entry';
 import { parseLine } from '../core/fileParser';
+import { parseSyslogStamp } from '../core/time';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { Message } from '../core/correlate';
 import { explainPort } from '../knowledge';
@@ -80,7 +81,12 @@ function addressRole(kind: string): string {
 function timestampAnswer(t: HoverTarget): HoverAnswer {
   const local = t.file.format === 'spamdyke' ? t.snap.lineTime(t.file, t.line, t.text) : t.entry.time;
   const blocks = [labelled('Time:', localTimeWords(t.snap, local))];
-  if (t.file.format === 'spamdyke') blocks.push(escapeMarkdown('spamdyke writes no year; it is inferred from the other logs of the download.'));
+  if (t.file.format === 'spamdyke') {
+    const written = parseSyslogStamp(t.text, t.field.start);
+    blocks.push(escapeMarkdown(written?.year
+      ? 'An RFC 3339 stamp: it carries its year and UTC offset; the time shown is the clock time as written.'
+      : 'The classic syslog stamp has no year; it is inferred from the other logs of the download.'));
+  }
   const port = t.file.port !== undefined ? explainPort(t.file.port) : undefined;
   if (port) blocks.push(...explanationBlocks(port));
   return answerFor(t, blocks);
