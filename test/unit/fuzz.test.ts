@@ -48,6 +48,8 @@ const SAMPLES: Record<LogFormat, string[]> = {
     'Mar 19 01:02:03 server spamdyke[1]: TIMEOUT from: (unknown) to: (unknown) origin_ip: 2001:db8::25 origin_rdns: (unknown) auth: (unknown) encryption: TLS reason: (empty)',
     'Mar  9 12:43:52 server spamdyke[15281]: ALLOWED from:  to: 用户@例子.example origin_ip: 198.51.100.26 origin_rdns: x auth: someone encryption: (none) reason: 250_ok_1615286632_qp_15310',
     'Mar  9 12:43:53 server spamdyke[15282]: ERROR: unable to resolve name',
+    '2021-03-09T12:43:54.123456+01:00 server spamdyke[15283]: ALLOWED from: a@example.net to: b@example.com origin_ip: 198.51.100.27 origin_rdns: x auth: (unknown) encryption: TLS reason: 250_ok_1615286634_qp_15311',
+    '2021-12-31T23:59:59Z server spamdyke[15284]: DENIED_RBL_MATCH from: a@example.net to: b@example.com origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)',
   ],
 };
 
