@@ -17,6 +17,7 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['December to January', { seed: 106, start: '2021-12-31 21:00:00' }],
   ['opaque names, cut files', { seed: 107, names: 'opaque', truncate: true }],
   ['run-together entries and junk lines', { seed: 108, runTogether: 0.1, garbage: 0.05 }],
+  ['retries in groups of their own with per-attempt ids', { seed: 110, retryLayout: 'separate', deliveryIds: 'per-attempt' }],
   ['spamdyke stamps in RFC 3339, across a year turn', { seed: 109, spamdykeStamps: 'rfc3339', start: '2021-12-31 21:00:00', utcOffsetMinutes: -300 }],
 ];
 

@@ -87,6 +87,30 @@ test('deferred delivery: retries in a later group are joined by id, and by recip
   }
 });
 
+test('a retry with a new id goes to the deferred message whose qmail retry schedule it fits, not the oldest', () => {
+  // A (10:00:00) and B (10:05:00) are both deferred for x@elsewhere.example.net. A remote retry
+  // is due (20·k)² seconds after the message was queued: B's first at 10:11:40, A's second at
+  // 10:26:40. The first retry comes at 10:11:45, so it is B's, though A is older.
+  const group = (time: string, id: number, sender: string | null, outcome: string) =>
+    (sender === null ? '' : `2021-03-09 ${time}, init, <${sender}>\n`)
+    + `2021-03-09 ${time}, try, ${id}, remote, x@elsewhere.example.net\n2021-03-09 ${time}, result, ${id}, ${outcome}\n\n`;
+  for (const withInit of [false, true]) {
+    const retrySender = (s: string) => (withInit ? s : null);
+    const delivery = group('10:00:00', 1, 'a@example.com', 'deferral, 192.0.2.7_said:_451_try_later/')
+      + group('10:05:00', 2, 'a@example.com', 'deferral, 192.0.2.7_said:_451_try_later/')
+      + group('10:11:45', 3, retrySender('a@example.com'), 'success, 192.0.2.7_accepted_message./')
+      + group('10:26:50', 4, retrySender('a@example.com'), 'success, 192.0.2.7_accepted_message./');
+    const c = run('', delivery, '');
+    const firstLines = (i: number) => c.messages[i].delivery.map((g) => g.lines[0]);
+    assert.equal(c.messages.length, 2, `with init: ${withInit}`);
+    assert.deepEqual(c.messages.map((m) => m.outcome), ['deferred-delivered', 'deferred-delivered']);
+    const retryLine = withInit ? 8 : 8;
+    assert.deepEqual(firstLines(0).sort((x, y) => x - y), [0, withInit ? 12 : 11], `A gets the 10:26:50 retry (with init: ${withInit})`);
+    assert.deepEqual(firstLines(1).sort((x, y) => x - y), [4, retryLine], `B gets the 10:11:45 retry (with init: ${withInit})`);
+    assert.ok(c.messages.every((m) => !m.ambiguous), 'the schedule tells them apart: nothing is marked ambiguous');
+  }
+});
+
 test('a failed delivery is linked to its bounce', () => {
   const delivery = '2021-03-09 10:00:01, init, <me@example.com>\n2021-03-09 10:00:01, try, 500, remote, x@elsewhere.example.net\n2021-03-09 10:00:02, result, 500, failure, 192.0.2.9_does_not_like_recipient./Remote_host_said:_550_5.1.1_unknown/Giving_up_on_192.0.2.9./\n\n'
     + '2021-03-09 10:00:03, init, <>\n2021-03-09 10:00:03, try, 501, local, me@example.com\n2021-03-09 10:00:03, result, 501, success, did_0+0+1/\n';

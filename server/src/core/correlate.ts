@@ -110,6 +110,19 @@ function pairKey(a: number, b: number): number {
 }
 const RETRY_NOTE = 'a retry group could belong to more than one deferred message';
 
+/**
+ * How late a retry `elapsed` seconds after its message entered the queue comes for a schedule of
+ * retries at (unit·k)² seconds, k ≥ 1: whole minutes after the last retry due by then (a few
+ * seconds early counts as on time); NO_RETRY_DUE when no retry was due yet.
+ */
+const NO_RETRY_DUE = 1000;
+
+function minutesLate(elapsed: number, unit: number): number {
+  const k = Math.floor(Math.sqrt(Math.max(0, elapsed + 5)) / unit);
+  if (k < 1) return NO_RETRY_DUE;
+  return Math.floor(Math.max(0, elapsed - unit * unit * k * k) / 60);
+}
+
 /** The lowest-scoring candidate offered, and how many others tied with it. */
 class BestCandidate {
   best = NONE;
@@ -302,11 +315,14 @@ class Builder {
     const merged = new Set<number>();
     for (const [o, candidates] of owners.retryCandidates) {
       if (ownerTxn[o] !== NONE) continue;
-      const into = candidates.find((x) => !merged.has(x)) ?? candidates[0];
-      this.appendGroup(into, o);
+      const open = candidates.filter((x) => !merged.has(x));
+      const pick = this.bySchedule(open.length ? open : candidates, o);
+      // No candidate had a retry due yet: a new message, not a retry.
+      if (pick.score >= NO_RETRY_DUE) continue;
+      this.appendGroup(pick.best, o);
       merged.add(o);
-      if (candidates.length > 1) {
-        owners.ambiguous.add(into);
+      if (pick.ties > 0) {
+        owners.ambiguous.add(pick.best);
         this.ambiguousLinks++;
       }
     }
@@ -486,8 +502,9 @@ class Builder {
           } else if (!hasInit) {
             const list = pendingByRcpt.get(d.attRecipient[a0]);
             if (list && list.length) {
-              owner = list[0];
-              guessed = list.length > 1;
+              const pick = this.bySchedule(list, g);
+              owner = pick.best;
+              guessed = pick.ties > 0;
             }
           }
         }
@@ -528,6 +545,26 @@ class Builder {
       }
     }
     return { mains, ambiguous, retryCandidates };
+  }
+
+  /**
+   * Of the deferred messages that a retry group could continue (in the order they were
+   * deferred), the one whose retry schedule puts a retry nearest before the group's first try.
+   * qmail-send retries a message (10·k)² seconds after it entered the queue for local
+   * deliveries and (20·k)² for remote ones, k = 1, 2, ..., at its next queue run after that.
+   * Scores are whole minutes late, so candidates the schedule cannot tell apart tie.
+   */
+  private bySchedule(candidates: number[], retryGroup: number): BestCandidate {
+    const pick = new BestCandidate();
+    const d = this.deliveryOf[this.groups.file[retryGroup]]!, row = this.groups.row[retryGroup];
+    const a = d.attStart[row];
+    const tryTime = d.attTryTime[a];
+    const unit = d.attChannel[a] === 1 ? 10 : 20;
+    for (const c of candidates) {
+      const cd = this.deliveryOf[this.groups.file[c]]!, birth = cd.time[this.groups.row[c]];
+      pick.offer(c, birth === NO_VALUE || tryTime === NO_VALUE ? 0 : minutesLate(tryTime - birth, unit));
+    }
+    return pick;
   }
 
   /**
