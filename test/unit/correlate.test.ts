@@ -104,9 +104,8 @@ test('a retry with a new id goes to the deferred message whose qmail retry sched
     const firstLines = (i: number) => c.messages[i].delivery.map((g) => g.lines[0]);
     assert.equal(c.messages.length, 2, `with init: ${withInit}`);
     assert.deepEqual(c.messages.map((m) => m.outcome), ['deferred-delivered', 'deferred-delivered']);
-    const retryLine = withInit ? 8 : 8;
     assert.deepEqual(firstLines(0).sort((x, y) => x - y), [0, withInit ? 12 : 11], `A gets the 10:26:50 retry (with init: ${withInit})`);
-    assert.deepEqual(firstLines(1).sort((x, y) => x - y), [4, retryLine], `B gets the 10:11:45 retry (with init: ${withInit})`);
+    assert.deepEqual(firstLines(1).sort((x, y) => x - y), [4, 8], `B gets the 10:11:45 retry (with init: ${withInit})`);
     assert.ok(c.messages.every((m) => !m.ambiguous), 'the schedule tells them apart: nothing is marked ambiguous');
   }
 });
