@@ -122,35 +122,28 @@ function fuzzBytes(rng: SeededRandom): Buffer {
   return buf;
 }
 
-function byteLineCount(buf: Buffer): number {
-  if (buf.length === 0) return 0;
-  let n = 1;
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) n++;
-  return buf[buf.length - 1] === 10 ? n - 1 : n;
-}
-
 const KINDS_OF: Record<LogFormat, Set<number>> = {
   smtp: new Set([LineKind.Blank, LineKind.Unknown, LineKind.SmtpFrom, LineKind.SmtpTo, LineKind.SmtpResp, LineKind.SmtpCheck, LineKind.SmtpSize, LineKind.SmtpOther]),
   delivery: new Set([LineKind.Blank, LineKind.Unknown, LineKind.DeliveryInit, LineKind.DeliveryTry, LineKind.DeliveryResult, LineKind.DeliveryOther]),
   spamdyke: new Set([LineKind.Blank, LineKind.Unknown, LineKind.Spamdyke]),
 };
 
-/** Everything a parsed file must satisfy whatever its input. Returns the first violation or ''. */
-/** Byte offset of each line start in buf. */
+/** Byte offset of each line start in buf (a final newline starts no line). */
 function lineStarts(buf: Buffer): number[] {
   const starts = buf.length ? [0] : [];
   for (let i = buf.indexOf(10); i >= 0 && i + 1 < buf.length; i = buf.indexOf(10, i + 1)) starts.push(i + 1);
   return starts;
 }
 
+/** Everything a parsed file must satisfy whatever its input. Returns the first violation or ''. */
 function fileViolation(p: ParsedLogFile, format: LogFormat, input: Buffer): string {
-  const lines = byteLineCount(input), bytes = input.length;
+  const starts = lineStarts(input);
+  const lines = starts.length, bytes = input.length;
   if (p.lineCount !== lines) return `lineCount ${p.lineCount}, input has ${lines} lines`;
   if (p.lineKinds.length !== lines) return `lineKinds length ${p.lineKinds.length} for ${lines} lines`;
   if (p.byteLength !== bytes) return `byteLength ${p.byteLength}, input has ${bytes}`;
   const blocks = Math.ceil(lines / LINE_BLOCK);
   if (p.blockOffsets.length !== blocks + 1 || p.blockOffsets[blocks] !== bytes) return `blockOffsets end ${p.blockOffsets[p.blockOffsets.length - 1]} (length ${p.blockOffsets.length}, ${blocks} blocks)`;
-  const starts = lineStarts(input);
   for (let k = 0; k < blocks; k++) if (p.blockOffsets[k] !== starts[k * LINE_BLOCK]) return `block ${k} starts at ${p.blockOffsets[k]}, line ${k * LINE_BLOCK} at ${starts[k * LINE_BLOCK]}`;
   for (let i = 0; i < lines; i++) if (!KINDS_OF[format].has(p.lineKinds[i])) return `line ${i} has kind ${p.lineKinds[i]}, not one of ${format}`;
   if (p.problems.count < p.problems.samples.length) return 'more problem samples than problems';

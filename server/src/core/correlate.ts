@@ -110,13 +110,13 @@ function pairKey(a: number, b: number): number {
 }
 const RETRY_NOTE = 'a retry group could belong to more than one deferred message';
 
+const NO_RETRY_DUE = 1000;
+
 /**
  * How late a retry `elapsed` seconds after its message entered the queue comes for a schedule of
  * retries at (unit·k)² seconds, k ≥ 1: whole minutes after the last retry due by then (a few
  * seconds early counts as on time); NO_RETRY_DUE when no retry was due yet.
  */
-const NO_RETRY_DUE = 1000;
-
 function minutesLate(elapsed: number, unit: number): number {
   const k = Math.floor(Math.sqrt(Math.max(0, elapsed + 5)) / unit);
   if (k < 1) return NO_RETRY_DUE;
