@@ -6,6 +6,7 @@ import { collectGarbage, keepYoungGenerationSmall } from './core/gc';
 import { groupDigits } from './groupDigits';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
+import { LineKind } from './core/model';
 import { Snapshot } from './core/snapshot';
 
 const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] [--timing] PATH...
@@ -16,6 +17,10 @@ export interface Stats {
   messages: number;
   outcomes: Record<string, number>;
   verdicts: Record<string, number>;
+  /** spamdyke lines of its verbose, debug and error levels (FILTER_*, ERROR, ...): not messages. */
+  spamdykeDiagnosticLines: number;
+  /** Of those, the lines joined to a message by spamdyke's pid. */
+  spamdykeDiagnosticsJoined: number;
   ambiguousLinks: number;
   ambiguousMessages: number;
   unparsedLines: number;
@@ -31,7 +36,9 @@ export function computeStats(snap: Snapshot): Stats {
   for (let i = 0; i < snap.messageCount; i++) outcomes[snap.outcomeOf(i)]++;
   ambiguousMessages = snap.correlation.ambiguous.size;
   const verdicts: Record<string, number> = {};
+  let spamdykeDiagnosticLines = 0;
   for (const f of snap.files) {
+    if (f.format === 'spamdyke') for (const k of f.parsed.lineKinds) if (k === LineKind.SpamdykeDiagnostic) spamdykeDiagnosticLines++;
     const y = f.parsed.spamdyke;
     for (let r = 0; y && r < y.count; r++) {
       const v = snap.correlation.strings.get(y.verdict[r]);
@@ -46,6 +53,8 @@ export function computeStats(snap: Snapshot): Stats {
     messages: snap.messageCount,
     outcomes,
     verdicts,
+    spamdykeDiagnosticLines,
+    spamdykeDiagnosticsJoined: snap.correlation.diagnosticsJoined,
     ambiguousLinks: snap.correlation.ambiguousLinks,
     ambiguousMessages,
     unparsedLines: snap.files.reduce((n, f) => n + f.parsed.problems.count, 0),
@@ -77,6 +86,9 @@ export function renderStats(s: Stats, seconds: number): string {
   const verdicts = Object.entries(s.verdicts).sort((a, b) => b[1] - a[1]);
   if (!verdicts.length) out.push('  (no spamdyke log)');
   for (const [k, v] of verdicts) out.push(`  ${k.padEnd(28)} ${n(v).padStart(11)}`);
+  if (s.spamdykeDiagnosticLines) {
+    out.push(`  and ${n(s.spamdykeDiagnosticLines)} diagnostic lines (FILTER_*, ERROR, DEBUG, ...), of which ${n(s.spamdykeDiagnosticsJoined)} joined to their connection's message`);
+  }
   out.push('', `Ambiguous links: ${n(s.ambiguousLinks)} (in ${n(s.ambiguousMessages)} messages)`);
   out.push(`Unparsed lines: ${n(s.unparsedLines)}`);
   for (const u of s.unparsedSamples) out.push(`  ${u.path}:${u.line}: ${u.reason}`);

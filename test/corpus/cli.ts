@@ -3,14 +3,21 @@
 //     [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
 //     [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
 //     [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
+//     [--spamdyke-stamps classic|rfc3339] [--spamdyke-log-level info|verbose]
 import { CorpusOptions, generateCorpus } from './generator';
 
 const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom]
   [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
   [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
-  [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]`;
+  [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
+  [--spamdyke-stamps classic|rfc3339] [--spamdyke-log-level info|verbose]`;
 
 class UsageError extends Error {}
+
+function oneOf<const T extends string>(v: string, flag: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`bad value for ${flag}: ${v}`);
+  return v as T;
+}
 
 function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withTruth: boolean } {
   let out: string | undefined;
@@ -35,24 +42,11 @@ function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withT
       case '--crlf': options.crlf = true; break;
       case '--bom': options.bom = true; break;
       case '--start': options.start = value(++i, flag); break;
-      case '--retry-layout': {
-        const v = value(++i, flag);
-        if (v !== 'inline' && v !== 'separate' && v !== 'mixed') throw new UsageError(`bad value for ${flag}: ${v}`);
-        options.retryLayout = v;
-        break;
-      }
-      case '--delivery-ids': {
-        const v = value(++i, flag);
-        if (v !== 'per-attempt' && v !== 'per-message') throw new UsageError(`bad value for ${flag}: ${v}`);
-        options.deliveryIds = v;
-        break;
-      }
-      case '--names': {
-        const v = value(++i, flag);
-        if (v !== 'real' && v !== 'opaque') throw new UsageError(`bad value for ${flag}: ${v}`);
-        options.names = v;
-        break;
-      }
+      case '--retry-layout': options.retryLayout = oneOf(value(++i, flag), flag, ['inline', 'separate', 'mixed']); break;
+      case '--delivery-ids': options.deliveryIds = oneOf(value(++i, flag), flag, ['per-attempt', 'per-message']); break;
+      case '--names': options.names = oneOf(value(++i, flag), flag, ['real', 'opaque']); break;
+      case '--spamdyke-stamps': options.spamdykeStamps = oneOf(value(++i, flag), flag, ['classic', 'rfc3339']); break;
+      case '--spamdyke-log-level': options.spamdykeLogLevel = oneOf(value(++i, flag), flag, ['info', 'verbose']); break;
       case '--no-truth': withTruth = false; break;
       case '--run-together': options.runTogether = fraction(value(++i, flag), flag); break;
       case '--garbage': options.garbage = number(value(++i, flag), flag, (n) => n >= 0 && n <= 10); break;

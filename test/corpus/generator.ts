@@ -51,6 +51,12 @@ export interface CorpusOptions {
    * 'rfc3339' (`2021-03-09T12:43:51.123456+01:00`, rsyslog's default high-precision format).
    */
   spamdykeStamps?: 'classic' | 'rfc3339';
+  /**
+   * spamdyke's log level: 'info' (verdict lines only, the default) or 'verbose', which adds a
+   * FILTER_* line before the verdicts of a connection whose filter fired, and now and then an
+   * ERROR line of a process with no verdict at all.
+   */
+  spamdykeLogLevel?: 'info' | 'verbose';
 }
 
 export interface TruthMessage {
@@ -1361,12 +1367,25 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
       ? (l: SpamdykeLine) => clock.rfc3339(l.t, (l.seq * 7919) % 1000000, offsetMinutes)
       : (l: SpamdykeLine) => clock.syslog(l.t);
     const render = (l: SpamdykeLine) => `${stamp(l)} ${gen.host} spamdyke[${l.conn.pid}]: ${l.verdict} from: ${l.from} to: ${l.to} origin_ip: ${l.conn.ip} origin_rdns: ${l.conn.rdns} auth: ${l.conn.auth} encryption: ${l.conn.encryption} reason: ${l.reason}`;
+    const verbose = options.spamdykeLogLevel === 'verbose';
+    const diagnosticRng = new SeededRandom(options.seed, 9);
+    const connectionsSeen = new Set<Connection>();
     for (let i = 0; i < lines.length && i <= cutFrom; i++) {
       const l = lines[i];
       const text = render(l);
       if (i > 0) {
         const n = garbage.count(1);
         for (let k = 0; k < n; k++) w.write(garbage.line(render(lines[i - 1])));
+      }
+      if (verbose && !connectionsSeen.has(l.conn)) {
+        connectionsSeen.add(l.conn);
+        const filter = filterLineFor(l, diagnosticRng);
+        if (filter) {
+          const lineNo = w.write(`${stamp(l)} ${gen.host} spamdyke[${l.conn.pid}]: ${filter}`);
+          if (claims) claims[l.msg].push(roleIndex, lineNo);
+        }
+        // A process that only logs an error (its pid is above the range connections use here).
+        if (diagnosticRng.chance(0.003)) w.write(`${stamp(l)} ${gen.host} spamdyke[${40000 + diagnosticRng.int(0, 9999)}]: ERROR(nihdns_query()@dns.c:412): unable to send data packet, tried to send 40 bytes: Network is unreachable`);
       }
       const lineNo = i === cutFrom ? w.writePartial(partialOf(text, renderRng)) : w.write(text);
       if (i === cutFrom) truncated.add(l.msg);
@@ -1393,6 +1412,23 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
     writeTruth(path.join(dir, TRUTH_FILE), options, corpus);
   }
   return corpus;
+}
+
+/** The FILTER_* line spamdyke's verbose level writes for the check behind a verdict, if any. */
+function filterLineFor(l: SpamdykeLine, rng: SeededRandom): string | undefined {
+  const { ip, rdns } = l.conn;
+  switch (l.verdict) {
+    case 'DENIED_RDNS_MISSING': return `FILTER_RDNS_MISSING ip: ${ip}`;
+    case 'DENIED_RDNS_RESOLVE': return `FILTER_RDNS_RESOLVE ip: ${ip} rdns: ${rdns}`;
+    case 'DENIED_IP_IN_RDNS': return `FILTER_IP_IN_CC_RDNS ip: ${ip} rdns: ${rdns}`;
+    case 'DENIED_RBL_MATCH': return `FILTER_RBL_MATCH ip: ${ip} rbl: zen.dnsbl.example`;
+    case 'DENIED_BLACKLIST_IP': return `FILTER_BLACKLIST_IP ip: ${ip} file: /etc/spamdyke/blacklist_ip(12)`;
+    case 'DENIED_SENDER_NO_MX': return `FILTER_SENDER_NO_MX domain: ${l.from.slice(l.from.indexOf('@') + 1)}`;
+    case 'DENIED_EARLYTALKER': return `FILTER_EARLYTALKER delay: 2`;
+    case 'DENIED_GRAYLISTED': return `FILTER_GRAYLISTED sender: ${l.from} recipient: ${l.to} path: /var/spamdyke/graylist/${l.to}`;
+    case 'ALLOWED': return rng.chance(0.1) ? `FILTER_WHITELIST_NAME ip: ${ip} rdns: ${rdns} entry: .${rdns.slice(rdns.indexOf('.') + 1)}` : undefined;
+    default: return undefined;
+  }
 }
 
 function renderPrevious(g: DeliveryGroup, clock: Clock): string {

@@ -19,6 +19,7 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['run-together entries and junk lines', { seed: 108, runTogether: 0.1, garbage: 0.05 }],
   ['retries in groups of their own with per-attempt ids', { seed: 110, retryLayout: 'separate', deliveryIds: 'per-attempt' }],
   ['spamdyke stamps in RFC 3339, across a year turn', { seed: 109, spamdykeStamps: 'rfc3339', start: '2021-12-31 21:00:00', utcOffsetMinutes: -300 }],
+  ['spamdyke at log level verbose (FILTER and ERROR lines), busy server', { seed: 111, spamdykeLogLevel: 'verbose', messagesPerSecond: 5 }],
 ];
 
 for (const [name, options] of VARIANTS) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'path';
 import { LogIndex, findLogFiles } from '../../server/src/core/logIndex';
 import { parseLogText } from '../../server/src/core/readLog';
-import { correlate, materialize, sortIndex } from '../../server/src/core/correlate';
+import { correlate, forEachLine, materialize, sortIndex } from '../../server/src/core/correlate';
 import { Interner } from '../../server/src/core/columns';
 
 const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
@@ -60,6 +60,31 @@ test('an RFC 3339 spamdyke stamp keeps its own year, and year-less lines after i
   const years = c.messages.map((m) => new Date(m.spamdyke[0].time * 1000).getUTCFullYear());
   assert.deepEqual(years, [2019, 2020]);
   assert.equal(new Date(c.messages[0].spamdyke[0].time * 1000).toISOString(), '2019-12-31T23:59:58.000Z');
+});
+
+test('spamdyke diagnostic lines join the message of their connection by pid, and are no messages themselves', () => {
+  const tail = 'from: a@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)';
+  const c = run('', '', [
+    'Dec 31 23:59:58 mx spamdyke[7]: FILTER_RBL_MATCH ip: 192.0.2.1 rbl: zen.example', // 0: before its verdict, across the year turn
+    'Dec 31 23:59:59 mx spamdyke[8]: FILTER_RDNS_MISSING ip: 192.0.2.9', // 1: pid 8 logs no verdict
+    `Jan  1 00:00:01 mx spamdyke[7]: DENIED_RBL_MATCH ${tail}`, // 2
+    'Jan  1 00:00:02 mx spamdyke[7]: ERROR(tls_read()@tls.c:400): unable to read from SSL/TLS stream', // 3: after its verdict
+    `Jan  1 00:00:03 mx spamdyke[9]: DENIED_GRAYLISTED ${tail}`, // 4
+    'Jan  1 02:00:04 mx spamdyke[9]: FILTER_OTHER response: 421', // 5: same pid, two hours later: another process
+    'Jan  1 00:00:05 mx spamdyke[9]: FILTER_GRAYLISTED sender: a@example.net recipient: b@example.com', // 6: joins line 4
+    '',
+  ].join('\n'));
+  assert.equal(c.messages.length, 2);
+  const lines = c.messages.map((m) => [...m.spamdyke.map((r) => r.line), ...m.spamdykeDiagnostics.map((d) => d.line)].sort((a, b) => a - b));
+  assert.deepEqual(lines, [[0, 2, 3], [4, 6]]);
+  assert.equal(c.diagnosticsJoined, 3);
+  // Diagnostic lines get their time with the inferred year, and are lines of the message.
+  const [first, last] = [c.messages[0].spamdykeDiagnostics[0].time, c.messages[0].spamdyke[0].time];
+  assert.equal(new Date(first * 1000).toISOString().slice(5), '12-31T23:59:58.000Z');
+  assert.equal(last - first, 3);
+  const owned: number[] = [];
+  forEachLine(c, 0, (_fi, line) => owned.push(line));
+  assert.deepEqual(owned.sort((a, b) => a - b), [0, 2, 3]);
 });
 
 test('two equal candidates in one second: both linked in order, marked ambiguous', () => {

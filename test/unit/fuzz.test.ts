@@ -125,7 +125,7 @@ function fuzzBytes(rng: SeededRandom): Buffer {
 const KINDS_OF: Record<LogFormat, Set<number>> = {
   smtp: new Set([LineKind.Blank, LineKind.Unknown, LineKind.SmtpFrom, LineKind.SmtpTo, LineKind.SmtpResp, LineKind.SmtpCheck, LineKind.SmtpSize, LineKind.SmtpOther]),
   delivery: new Set([LineKind.Blank, LineKind.Unknown, LineKind.DeliveryInit, LineKind.DeliveryTry, LineKind.DeliveryResult, LineKind.DeliveryOther]),
-  spamdyke: new Set([LineKind.Blank, LineKind.Unknown, LineKind.Spamdyke]),
+  spamdyke: new Set([LineKind.Blank, LineKind.Unknown, LineKind.Spamdyke, LineKind.SpamdykeDiagnostic]),
 };
 
 /** Byte offset of each line start in buf (a final newline starts no line). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSmtpLine } from '../../server/src/core/smtp';
 import { parseDeliveryLine } from '../../server/src/core/delivery';
-import { parseSpamdykeLine } from '../../server/src/core/spamdyke';
+import { isSpamdykeDiagnostic, parseSpamdykeLine } from '../../server/src/core/spamdyke';
 import { Entry, FieldName, fieldText } from '../../server/src/core/entry';
 import { detectFormat, portFromFileName } from '../../server/src/core/detect';
 import { parseIsoLocal, formatLocal, parseSyslogStamp } from '../../server/src/core/time';
@@ -165,4 +165,35 @@ test('variants seen in other exports: bare recipient and init addresses, spamdyk
   assert.ok(parseSpamdykeLine(old.slice(0, old.indexOf(' origin_rdns:'))).problem);
   assert.ok(parseSmtpLine('2021-03-09 12:43:51, to, <recipient@exam').problem);
   assert.ok(parseSmtpLine('2021-03-09 12:43:51, to, recipient').problem);
+});
+
+test('spamdyke diagnostic lines (verbose, debug and error levels) are entries but not verdicts', () => {
+  const lines = [
+    'Mar  9 11:10:38 server spamdyke[29208]: FILTER_RDNS_MISSING ip: 203.0.113.9',
+    'Mar  9 11:10:38 server spamdyke[29208]: FILTER_WHITELIST_NAME ip: 198.51.100.2 rdns: mail.example.net entry: .example.net',
+    'Mar  9 11:10:39 server spamdyke[29209]: ERROR: unable to connect to DNS server',
+    'Mar  9 11:10:40 server spamdyke[29210]: ERROR(nihdns_query()@dns.c:412): unable to send data packet: Network is unreachable',
+    'Mar  9 11:10:42 server spamdyke[29212]: DEBUG(filter_rdns_missing()@filter.c:1012): checking from: x for missing rDNS',
+  ];
+  for (const line of lines) {
+    const p = parseSpamdykeLine(line);
+    assert.equal(p.problem, undefined, line);
+    assert.equal(p.entries.length, 1, line);
+    assert.ok(isSpamdykeDiagnostic(p.entries[0]), line);
+    assert.equal(f(line, p.entries[0], 'from'), undefined, line);
+  }
+  assert.equal(parseSpamdykeLine(lines[0]).entries[0].kind, 'FILTER_RDNS_MISSING');
+  assert.equal(f(lines[0], parseSpamdykeLine(lines[0]).entries[0], 'text'), 'ip: 203.0.113.9');
+  // Verdicts stay verdicts, with or without their envelope.
+  for (const line of ['Mar  9 11:10:37 server spamdyke[1]: DENIED_RBL_MATCH', 'Mar  9 11:10:37 server spamdyke[1]: TIMEOUT from: (unknown) to: (unknown) origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)']) {
+    assert.ok(!isSpamdykeDiagnostic(parseSpamdykeLine(line).entries[0]), line);
+  }
+});
+
+test('spamdyke 4 lines that end after encryption are complete', () => {
+  const line = 'Mar  9 11:10:37 server spamdyke[29207]: DENIED_RBL_MATCH from: spam@mail.spam-source.net to: recipient@example.com origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown) encryption: TLS';
+  const p = parseSpamdykeLine(line);
+  assert.equal(p.problem, undefined);
+  assert.equal(f(line, p.entries[0], 'encryption'), 'TLS');
+  assert.equal(f(line, p.entries[0], 'reason'), undefined);
 });

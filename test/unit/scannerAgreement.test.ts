@@ -11,6 +11,7 @@ import { Entry, LogFormat, ParsedLine, fieldText, normalizeAddress } from '../..
 import { parseLine } from '../../server/src/core/fileParser';
 import { cell, fromCell, LineKind, ParsedLogFile } from '../../server/src/core/model';
 import { parseLogText } from '../../server/src/core/readLog';
+import { isSpamdykeDiagnostic } from '../../server/src/core/spamdyke';
 import { CorpusOptions, FileRole, generateCorpus } from '../corpus/generator';
 
 const FORMAT_OF_ROLE: Record<FileRole, LogFormat> = {
@@ -42,7 +43,7 @@ function expectedKind(format: LogFormat, parsed: ParsedLine): LineKind {
   const kind = parsed.entries[0].kind;
   if (format === 'smtp') return SMTP_KINDS[kind] ?? LineKind.SmtpOther;
   if (format === 'delivery') return DELIVERY_KINDS[kind] ?? LineKind.DeliveryOther;
-  return LineKind.Spamdyke;
+  return parsed.entries.every(isSpamdykeDiagnostic) ? LineKind.SpamdykeDiagnostic : LineKind.Spamdyke;
 }
 
 const numberOrNaN = (s: string | undefined) => (s === undefined ? NaN : Number(s));
@@ -146,20 +147,32 @@ function scannedDelivery(file: ParsedLogFile, strings: Interner): DeliveryGroupV
   return out;
 }
 
-interface SpamdykeView { line: number; verdict: string; sender: string; recipient: string; hasEnvelope: boolean; ip: string; month: number; day: number; secondsOfDay: number; year: number; qp: number; epoch: number }
+interface SpamdykeView { line: number; pid: number; verdict: string; sender: string; recipient: string; hasEnvelope: boolean; ip: string; month: number; day: number; secondsOfDay: number; year: number; qp: number; epoch: number }
 const QUEUED_REASON = /^250_ok_(\d+)_qp_(\d+)$/;
 
-function spamdykeRecords(lines: string[], parsed: ParsedLine[]): SpamdykeView[] {
+interface DiagnosticView { line: number; pid: number; month: number; day: number; secondsOfDay: number; year: number }
+
+function pidOf(text: string, e: Entry): number {
+  const pid = fieldText(text, e, 'pid') ?? '';
+  const n = Number(pid);
+  return /^\d+$/.test(pid) && n > 0 && n <= 0xffffffff ? n : 0;
+}
+
+function spamdykeRecords(lines: string[], parsed: ParsedLine[], diagnostics?: DiagnosticView[]): SpamdykeView[] {
   const out: SpamdykeView[] = [];
   parsed.forEach((p, n) => {
     p.entries.forEach((e: Entry, k) => {
       const text = lines[n];
+      const stamp = p.stamps![k];
+      if (isSpamdykeDiagnostic(e)) {
+        diagnostics?.push({ line: n, pid: pidOf(text, e), month: stamp.month, day: stamp.day, secondsOfDay: stamp.secondsOfDay, year: stamp.year });
+        return;
+      }
       const to = fieldText(text, e, 'to');
       const recipient = to === undefined ? '' : normalizeAddress(to);
       const q = QUEUED_REASON.exec(fieldText(text, e, 'reason') ?? '');
-      const stamp = p.stamps![k];
       out.push({
-        line: n, verdict: e.kind, sender: normalizeAddress(fieldText(text, e, 'from') ?? ''), recipient, hasEnvelope: recipient !== '',
+        line: n, pid: pidOf(text, e), verdict: e.kind, sender: normalizeAddress(fieldText(text, e, 'from') ?? ''), recipient, hasEnvelope: recipient !== '',
         ip: fieldText(text, e, 'origin_ip') ?? '', month: stamp.month, day: stamp.day, secondsOfDay: stamp.secondsOfDay, year: stamp.year,
         qp: q ? fromCell(cell(Number(q[2]))) : NaN, epoch: q ? fromCell(cell(Number(q[1]))) : NaN,
       });
@@ -173,7 +186,7 @@ function scannedSpamdyke(file: ParsedLogFile, strings: Interner): SpamdykeView[]
   const out: SpamdykeView[] = [];
   for (let i = 0; i < t.count; i++) {
     out.push({
-      line: t.line[i], verdict: strings.get(t.verdict[i]), sender: strings.get(t.sender[i]), recipient: strings.get(t.recipient[i]),
+      line: t.line[i], pid: t.pid[i], verdict: strings.get(t.verdict[i]), sender: strings.get(t.sender[i]), recipient: strings.get(t.recipient[i]),
       hasEnvelope: t.hasEnvelope[i] === 1, ip: strings.get(t.ip[i]), month: t.month[i], day: t.day[i], secondsOfDay: t.secondsOfDay[i], year: t.year[i],
       qp: fromCell(t.qp[i]), epoch: fromCell(t.epoch[i]),
     });
@@ -184,7 +197,7 @@ function scannedSpamdyke(file: ParsedLogFile, strings: Interner): SpamdykeView[]
 // ---- the comparison
 
 const KIND_NAME = ['Blank', 'Unknown', 'SmtpFrom', 'SmtpTo', 'SmtpResp', 'SmtpCheck', 'SmtpSize', 'SmtpOther',
-  'DeliveryInit', 'DeliveryTry', 'DeliveryResult', 'DeliveryOther', 'Spamdyke'];
+  'DeliveryInit', 'DeliveryTry', 'DeliveryResult', 'DeliveryOther', 'Spamdyke', 'SpamdykeDiagnostic'];
 
 /** Every disagreement between the scanner and the full parser on one file, as readable text. */
 function disagreements(text: string, format: LogFormat): string[] {
@@ -226,7 +239,15 @@ function disagreements(text: string, format: LogFormat): string[] {
   };
   if (format === 'smtp') compareRows('SMTP transactions', scannedSmtp(scanned, strings), smtpTransactions(lines, parsed), (x) => x.firstLine);
   else if (format === 'delivery') compareRows('delivery groups', scannedDelivery(scanned, strings), deliveryGroups(lines, parsed), (x) => x.firstLine);
-  else compareRows('spamdyke records', scannedSpamdyke(scanned, strings), spamdykeRecords(lines, parsed), (x) => x.line);
+  else {
+    const diagnostics: DiagnosticView[] = [];
+    compareRows('spamdyke records', scannedSpamdyke(scanned, strings), spamdykeRecords(lines, parsed, diagnostics), (x) => x.line);
+    const d = scanned.spamdyke!.diagnostics;
+    const got = Array.from({ length: d.count }, (_, i): DiagnosticView => ({
+      line: d.line[i], pid: d.pid[i], month: d.month[i], day: d.day[i], secondsOfDay: d.secondsOfDay[i], year: d.year[i],
+    }));
+    compareRows('spamdyke diagnostics', got, diagnostics, (x) => x.line);
+  }
   return out;
 }
 
@@ -258,6 +279,7 @@ const CORPORA: Array<[string, Omit<CorpusOptions, 'messages'>]> = [
   ['everything at once, another seed', { seed: 17, runTogether: 0.1, garbage: 0.2, truncate: true, bom: true, crlf: true }],
   ['retries in groups of their own, per-attempt ids, year turn', { seed: 16, retryLayout: 'separate', deliveryIds: 'per-attempt', start: '2021-12-31 22:00:00', garbage: 0.02 }],
   ['spamdyke stamps in RFC 3339, entries run together, junk, cut files', { seed: 18, spamdykeStamps: 'rfc3339', runTogether: 0.1, garbage: 0.1, truncate: true }],
+  ['spamdyke at log level verbose, junk, CRLF', { seed: 19, spamdykeLogLevel: 'verbose', garbage: 0.1, crlf: true }],
 ];
 
 for (const [name, options] of CORPORA) {
@@ -412,6 +434,18 @@ const EDGE_LINES: Record<LogFormat, string[]> = {
     `${S} ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: 250_ok_1615286631_q`,
     `${S} ALLOWED from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: 250_ok_1615286631_qp_15309_x`,
     `${S} ALLOWED from: a@example.com to: b@exa`,
+    `${S} ALLOWED from: a@example.com to: b@example.com origin_ip: 198.51.100.25 origin_rdns: mail.elsewhere.example.net auth: (unknown) encryption: TLS`,
+    `${S} ALLOWED from: a@example.com to: b@example.com origin_ip: 198.51.100.25 origin_rdns: mail.elsewhere.example.net auth: (unknown) encryption: (none)`,
+    `${S} ALLOWED from: a@example.com to: b@example.com origin_ip: 198.51.100.25 origin_rdns: mail.elsewhere.example.net auth: (unknown) encryp`,
+    `${S} FILTER_RDNS_MISSING ip: 203.0.113.9`,
+    `${S} FILTER_WHITELIST_NAME ip: 198.51.100.2 rdns: mail.example.net entry: .example.net`,
+    `${S} FILTER_RBL_MATCH ip: 203.0.113.9 rbl: zen.example from: x`,
+    `${S} FILTER_OTHER`,
+    `${S} FILTER_RBL_MATCH ip: 203.0.113.9 Mar  9 12:43:52 server spamdyke[2]: DENIED_RBL_MATCH from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,
+    `${S} DENIED_RBL_MATCH`,
+    `${S} DENIED_RBL_MATCH ip: 203.0.113.9`,
+    `${S} TIMEOUT`,
+    `${S} DEBUG(filter_rdns_missing()@filter.c:1012): checking for missing rDNS`,
     `${S} ERROR: unable to resolve the name mail.example.net`,
     `${S} ERROR(resolver): something odd`,
     `${S} allowed from: a@example.com to: b@example.com ${SPAMDYKE_TAIL} reason: (empty)`,

@@ -30,6 +30,8 @@ export interface Message {
   /** The message's delivery group first, then retry groups that stand elsewhere in the file. */
   delivery: DeliveryGroup[];
   spamdyke: SpamdykeRecord[];
+  /** spamdyke's diagnostic lines of the same connection (FILTER_*, ERROR, ...), in line order. */
+  spamdykeDiagnostics: Array<{ file: number; line: number; time: number }>;
   bounceOf?: number;
   bounces: number[];
   /** Links that were picked among equal candidates, in words. */
@@ -98,11 +100,20 @@ export interface Correlation {
   lineOwner: LineOwners;
   /** Per spamdyke file id: local seconds of each line, with the inferred year (0 for none). */
   spamdykeTimes: Map<number, Uint32Array>;
+  /** spamdyke diagnostic lines over all files: id → (file index, row in its `diagnostics`). */
+  diagnostics: RecordIds;
+  /** Per message, its first diagnostic line (joined by spamdyke's pid); messages without any are absent. */
+  diagnosticHead: Map<number, number>;
+  /** Next diagnostic line of the same message, -1 at the end. */
+  diagnosticNext: Int32Array;
+  diagnosticsJoined: number;
   utcOffset?: UtcOffset;
   ambiguousLinks: number;
 }
 
 const NONE = -1;
+/** How far apart in time the lines of one spamdyke connection may stand. */
+const CONNECTION_SECONDS = 3600;
 
 /** A small-integer hash of two ids (collisions are resolved by the caller). */
 function pairKey(a: number, b: number): number {
@@ -183,7 +194,8 @@ export function correlate(allFiles: LogFileInput[], strings: Interner, options: 
   const txns = recordIds(files, (p) => p.smtp?.count ?? 0);
   const groups = recordIds(files, (p) => p.delivery?.count ?? 0);
   const records = recordIds(files, (p) => p.spamdyke?.count ?? 0);
-  const build = new Builder(files, strings, txns, groups, records, options);
+  const diagnostics = recordIds(files, (p) => p.spamdyke?.diagnostics.count ?? 0);
+  const build = new Builder(files, strings, txns, groups, records, diagnostics, options);
   const folders = new Map<string, number[]>();
   files.forEach((f, i) => {
     const dir = nodePath.dirname(f.path);
@@ -208,6 +220,9 @@ class Builder {
   readonly groupTail: Int32Array;
   readonly recordNext: Int32Array;
   readonly spamdykeTimes = new Map<number, Uint32Array>();
+  private readonly diagnosticHead = new Map<number, number>();
+  private readonly diagnosticNext: Int32Array;
+  private diagnosticsJoined = 0;
   private readonly mSmtp = new Ints();
   private readonly mGroup = new Ints();
   private readonly mRecord = new Ints();
@@ -227,7 +242,7 @@ class Builder {
   private readonly emptyId: number;
 
   constructor(readonly files: LogFileInput[], readonly strings: Interner, readonly txns: RecordIds, readonly groups: RecordIds,
-    readonly records: RecordIds, readonly options: CorrelationOptions) {
+    readonly records: RecordIds, readonly diagnostics: RecordIds, readonly options: CorrelationOptions) {
     this.smtpOf = files.map((f) => f.parsed.smtp);
     this.deliveryOf = files.map((f) => f.parsed.delivery);
     this.spamdykeOf = files.map((f) => f.parsed.spamdyke);
@@ -236,6 +251,7 @@ class Builder {
     this.groupTail = new Int32Array(groups.file.length);
     for (let g = 0; g < this.groupTail.length; g++) this.groupTail[g] = g;
     this.recordNext = new Int32Array(records.file.length).fill(NONE);
+    this.diagnosticNext = new Int32Array(diagnostics.file.length).fill(NONE);
     this.window = options.windowSeconds ?? 60;
     this.emptyId = strings.id('');
     this.deliveryNorm = new Int32Array(strings.values.length + 1).fill(NONE);
@@ -343,20 +359,24 @@ class Builder {
     }
     // spamdyke records: chained onto their transaction's message, or messages of their own.
     const recTail = this.recordTailOfTxn;
+    const msgOfRecord = recordTarget; // reused: each record's message from here on
     for (const r of recIds) {
       const t = recordTarget[r];
       if (t === NONE) {
+        msgOfRecord[r] = this.mSmtp.length;
         this.mSmtp.push(NONE);
         this.mGroup.push(NONE);
         this.mRecord.push(r);
         continue;
       }
       const m = msgOfTxn[t];
+      msgOfRecord[r] = m;
       const tail = recTail[t];
       if (tail === NONE) this.mRecord.data[m] = r;
       else this.recordNext[tail] = r;
       recTail[t] = r;
     }
+    this.joinDiagnostics(members, msgOfRecord);
     return this.deriveUtcOffset(txnIds);
   }
 
@@ -676,31 +696,86 @@ class Builder {
       const y = this.spamdykeOf[fi];
       if (!y) continue;
       const times = new Uint32Array(this.files[fi].parsed.lineCount);
+      const dg = y.diagnostics;
+      // The first stamped line of the file, verdict or diagnostic.
+      const first = dg.count && (!y.count || dg.line[0] < y.line[0]) ? dg : y.count ? y : undefined;
       let year = this.options.defaultYear ?? new Date().getUTCFullYear();
-      if (y.count && !Number.isNaN(reference)) {
+      if (first && !Number.isNaN(reference)) {
         const ref = civilFromLocalSeconds(reference);
         let bestDist = Infinity;
         for (const candidate of [ref.year - 1, ref.year, ref.year + 1]) {
-          const dist = Math.abs(localSecondsFor(candidate, y.month[0], y.day[0], y.secondsOfDay[0]) - reference);
+          const dist = Math.abs(localSecondsFor(candidate, first.month[0], first.day[0], first.secondsOfDay[0]) - reference);
           if (dist < bestDist) {
             bestDist = dist;
             year = candidate;
           }
         }
       }
-      let prevMonth = y.count ? y.month[0] : 0;
+      let prevMonth = first ? first.month[0] : 0;
       const base = this.records.base[fi];
-      for (let row = 0; row < y.count; row++) {
-        const month = y.month[row];
-        if (y.year[row]) year = y.year[row];
+      // Verdict and diagnostic lines in line order, so that a year turn counts wherever it falls.
+      for (let row = 0, d = 0; row < y.count || d < dg.count;) {
+        const diagnostic = d < dg.count && (row >= y.count || dg.line[d] < y.line[row]);
+        const month = diagnostic ? dg.month[d] : y.month[row];
+        const stampYear = diagnostic ? dg.year[d] : y.year[row];
+        if (stampYear) year = stampYear;
         else if (month < prevMonth && prevMonth - month >= 6) year++;
         else if (month > prevMonth && month - prevMonth >= 6) year--;
         prevMonth = month;
-        const t = localSecondsFor(year, month, y.day[row], y.secondsOfDay[row]);
-        this.recordTime[base + row] = t;
-        if (!times[y.line[row]]) times[y.line[row]] = t;
+        let t: number, line: number;
+        if (diagnostic) {
+          t = localSecondsFor(year, month, dg.day[d], dg.secondsOfDay[d]);
+          line = dg.line[d++];
+        } else {
+          t = localSecondsFor(year, month, y.day[row], y.secondsOfDay[row]);
+          this.recordTime[base + row] = t;
+          line = y.line[row++];
+        }
+        if (!times[line]) times[line] = t;
       }
       this.spamdykeTimes.set(this.files[fi].id, times);
+    }
+  }
+
+  /**
+   * spamdyke's diagnostic lines (FILTER_*, ERROR, ...) join the message of a verdict line of the
+   * same connection: the same pid, the next verdict after them (spamdyke checks first and logs
+   * its verdicts when the connection ends), else the one before, within CONNECTION_SECONDS.
+   */
+  private joinDiagnostics(members: number[], msgOfRecord: Int32Array): void {
+    for (const fi of members) {
+      const y = this.spamdykeOf[fi];
+      const dg = y?.diagnostics;
+      if (!y || !dg || !dg.count) continue;
+      const times = this.spamdykeTimes.get(this.files[fi].id)!;
+      const base = this.records.base[fi];
+      const near = (d: number, r: number) => {
+        const a = times[dg.line[d]], b = this.recordTime[base + r];
+        return !a || !b || Math.abs(a - b) <= CONNECTION_SECONDS;
+      };
+      const owner = new Int32Array(dg.count).fill(NONE);
+      const verdictOfPid = new Map<number, number>();
+      for (let d = dg.count - 1, row = y.count - 1; d >= 0; d--) {
+        for (; row >= 0 && y.line[row] > dg.line[d]; row--) if (y.pid[row]) verdictOfPid.set(y.pid[row], row);
+        const r = dg.pid[d] ? verdictOfPid.get(dg.pid[d]) : undefined;
+        if (r !== undefined && near(d, r)) owner[d] = r;
+      }
+      verdictOfPid.clear();
+      for (let d = 0, row = 0; d < dg.count; d++) {
+        for (; row < y.count && y.line[row] < dg.line[d]; row++) if (y.pid[row]) verdictOfPid.set(y.pid[row], row);
+        if (owner[d] !== NONE || !dg.pid[d]) continue;
+        const r = verdictOfPid.get(dg.pid[d]);
+        if (r !== undefined && near(d, r)) owner[d] = r;
+      }
+      // Prepending from the last keeps each message's diagnostics in line order.
+      const dbase = this.diagnostics.base[fi];
+      for (let d = dg.count - 1; d >= 0; d--) {
+        if (owner[d] === NONE) continue;
+        const m = msgOfRecord[base + owner[d]];
+        this.diagnosticNext[dbase + d] = this.diagnosticHead.get(m) ?? NONE;
+        this.diagnosticHead.set(m, dbase + d);
+        this.diagnosticsJoined++;
+      }
     }
   }
 
@@ -743,10 +818,12 @@ class Builder {
       msgRecord: permute(record, (k) => new Int32Array(k)), msgSender: permute(sender, (k) => new Int32Array(k)),
       msgTime: permute(time, (k) => new Float64Array(k)), msgOutcome: permute(outcome, (k) => new Uint8Array(k)),
       msgDeferred: permute(deferred, (k) => new Uint8Array(k)), msgBounceOf: new Int32Array(n).fill(NONE),
-      bounces: new Map(), ambiguous: new Map(), lineOwner: undefined as unknown as LineOwners, spamdykeTimes: this.spamdykeTimes, utcOffset,
-      ambiguousLinks: this.ambiguousLinks,
+      bounces: new Map(), ambiguous: new Map(), lineOwner: undefined as unknown as LineOwners, spamdykeTimes: this.spamdykeTimes,
+      diagnostics: this.diagnostics, diagnosticHead: new Map(), diagnosticNext: this.diagnosticNext, diagnosticsJoined: this.diagnosticsJoined,
+      utcOffset, ambiguousLinks: this.ambiguousLinks,
     };
     for (const [m, list] of this.notes) c.ambiguous.set(renumber[m], list);
+    for (const [m, head] of this.diagnosticHead) c.diagnosticHead.set(renumber[m], head);
     linkBounces(c);
     c.lineOwner = new LineOwners(c);
     return c;
@@ -1009,6 +1086,10 @@ export function forEachLine(c: Correlation, m: number, fn: (fileIndex: number, l
     const fi = c.records.file[rec];
     fn(fi, c.files[fi].parsed.spamdyke!.line[c.records.row[rec]]);
   }
+  for (let d = c.diagnosticHead.get(m) ?? NONE; d !== NONE; d = c.diagnosticNext[d]) {
+    const fi = c.diagnostics.file[d];
+    fn(fi, c.files[fi].parsed.spamdyke!.diagnostics.line[c.diagnostics.row[d]]);
+  }
 }
 
 /** Every (file id, line) of a message, part by part. */
@@ -1090,8 +1171,14 @@ export function materialize(c: Correlation, index: number): Message {
       time: c.recordTime[rec], qp: y.qp[row] === NO_VALUE ? undefined : y.qp[row], epoch: y.epoch[row] === NO_VALUE ? undefined : y.epoch[row],
     });
   }
+  const spamdykeDiagnostics: Message['spamdykeDiagnostics'] = [];
+  for (let d = c.diagnosticHead.get(index) ?? NONE; d !== NONE; d = c.diagnosticNext[d]) {
+    const fi = c.diagnostics.file[d], line = c.files[fi].parsed.spamdyke!.diagnostics.line[c.diagnostics.row[d]];
+    const t = c.spamdykeTimes.get(c.files[fi].id)?.[line];
+    spamdykeDiagnostics.push({ file: c.files[fi].id, line, time: t ? t : NaN });
+  }
   return {
-    index, time: c.msgTime[index], sender: str(c.msgSender[index]), recipients: messageRecipients(c, index), smtp, delivery, spamdyke,
+    index, time: c.msgTime[index], sender: str(c.msgSender[index]), recipients: messageRecipients(c, index), smtp, delivery, spamdyke, spamdykeDiagnostics,
     bounceOf: c.msgBounceOf[index] >= 0 ? c.msgBounceOf[index] : undefined, bounces: c.bounces.get(index) ?? [],
     ambiguous: c.ambiguous.get(index), outcome: OUTCOMES[c.msgOutcome[index]], deferred: c.msgDeferred[index] === 1,
   };

@@ -8,6 +8,8 @@ export const enum LineKind {
   SmtpFrom, SmtpTo, SmtpResp, SmtpCheck, SmtpSize, SmtpOther,
   DeliveryInit, DeliveryTry, DeliveryResult, DeliveryOther,
   Spamdyke,
+  /** A spamdyke line of its verbose, debug or error log levels: no verdict, no message. */
+  SpamdykeDiagnostic,
 }
 
 export interface SmtpRecipient {
@@ -165,6 +167,21 @@ export interface SpamdykeTable {
   year: Uint16Array;
   qp: Uint32Array;
   epoch: Uint32Array;
+  /** spamdyke's process id, one per SMTP connection (0 if the line has none). */
+  pid: Uint32Array;
+  diagnostics: SpamdykeDiagnostics;
+}
+
+/** The diagnostic lines of a spamdyke log (LineKind.SpamdykeDiagnostic), in line order. */
+export interface SpamdykeDiagnostics {
+  count: number;
+  line: Uint32Array;
+  pid: Uint32Array;
+  month: Uint8Array;
+  day: Uint8Array;
+  secondsOfDay: Uint32Array;
+  /** As in SpamdykeTable. */
+  year: Uint16Array;
 }
 
 export const LINE_BLOCK = 16;

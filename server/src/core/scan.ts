@@ -6,6 +6,7 @@
 import { ByteInterner, Column, f64, Interner, u32, u8 } from './columns';
 import { Entry, LogFormat, SpamdykeStamp, fieldOf, normalizeAddress } from './entry';
 import { parseLine } from './fileParser';
+import { isSpamdykeDiagnostic } from './spamdyke';
 import { FileProblems, LINE_BLOCK, LineKind, OUTCOME_CODE, ParsedLogFile } from './model';
 import { DeliveryBuilder, SmtpBuilder, SpamdykeBuilder } from './tables';
 import { daysFromCivil } from './time';
@@ -45,6 +46,11 @@ function digits(buf: Buffer, s: number, e: number): number {
 }
 
 const SPAMDYKE_PROGRAM = Buffer.from(' spamdyke[');
+
+/** A process id as the tables keep it: 0 for none or one out of range. */
+function pidNumber(n: number): number {
+  return n > 0 && n <= 0xffffffff ? n : 0;
+}
 
 /** First `, ` in buf[from, end), or -1 (a loop: the distances are short, a native call costs more). */
 function commaSpace(buf: Buffer, from: number, end: number): number {
@@ -93,6 +99,7 @@ function bytesAre(buf: Buffer, at: number, word: Buffer): boolean {
 const LOCAL = Buffer.from('local'), REMOTE = Buffer.from('remote');
 const SUCCESS = Buffer.from('success'), DEFERRAL = Buffer.from('deferral'), FAILURE = Buffer.from('failure');
 const QUEUED_PREFIX = Buffer.from('250 ok '), QP_REASON_PREFIX = Buffer.from('250_ok_');
+const ALLOWED = Buffer.from('ALLOWED'), DENIED = Buffer.from('DENIED'), TIMEOUT = Buffer.from('TIMEOUT');
 
 export class LogScanner {
   private readonly offsets: Column<Float64Array | Uint32Array>;
@@ -112,6 +119,7 @@ export class LogScanner {
   private stampDay = 0;
   private stampSeconds = 0;
   private stampYear = 0;
+  private pid = 0;
 
   private readonly addresses: ByteInterner;
   private readonly values: ByteInterner;
@@ -421,6 +429,7 @@ export class LogScanner {
     if (!bytesAre(buf, hostEnd, SPAMDYKE_PROGRAM)) return false;
     const close = byteAt(buf, RBRACKET, hostEnd + 10, e);
     if (close < 0 || buf[close + 1] !== COLON || buf[close + 2] !== SP) return false;
+    this.pid = pidNumber(digits(buf, hostEnd + 10, close));
     const vs = close + 3;
     let ve = byteAt(buf, SP, vs, e);
     if (ve < 0) ve = e;
@@ -429,27 +438,37 @@ export class LogScanner {
       const b = buf[i];
       if (!((b >= 65 && b <= 90) || (b >= 48 && b <= 57 && i > vs) || (b === 95 && i > vs))) return false;
     }
+    if (ve + SPAMDYKE_LABELS[0].length > e || !bytesAre(buf, ve, SPAMDYKE_LABELS[0])) return this.spamdykeDiagnostic(buf, vs, ve, e, lineNo);
     // The seven fields in their order, each value up to the next space (a value with a space
-    // inside goes to the full parser).
+    // inside goes to the full parser). spamdyke 4 ends its lines after `auth:` or `encryption:`.
     const at = this.labelAt;
+    const lastLabel = SPAMDYKE_LABELS.length - 1;
+    let present = SPAMDYKE_LABELS.length;
     let pos = ve;
     for (let k = 0; k < SPAMDYKE_LABELS.length; k++) {
+      if (pos === e && k >= 5) {
+        present = k;
+        break;
+      }
       const label = SPAMDYKE_LABELS[k];
       if (pos + label.length > e || !bytesAre(buf, pos, label)) return false;
       at[k] = pos + label.length;
-      if (k === SPAMDYKE_LABELS.length - 1) break;
+      if (k === lastLabel) break;
       pos = byteAt(buf, SP, at[k], e);
-      if (pos < 0) return false;
+      if (pos < 0) {
+        if (k < 4) return false;
+        pos = e;
+      }
       this.valueEnd[k] = pos;
     }
     const fs = at[0], fe = this.valueEnd[0];
     const ts = at[1], te = this.valueEnd[1];
     const is = at[2], ie = this.valueEnd[2];
-    const rs = at[6], re = e;
-    // A space in the last value means more text (or another entry) after it: full parser.
-    if (byteAt(buf, SP, rs, re) >= 0) return false;
     let epoch = NaN, qp = NaN;
-    if (bytesAre(buf, rs, QP_REASON_PREFIX) && isDigit(buf[rs + 7])) {
+    const rs = at[lastLabel], re = e;
+    // A space in the last value means more text (or another entry) after it: full parser.
+    if (present === SPAMDYKE_LABELS.length && byteAt(buf, SP, rs, re) >= 0) return false;
+    if (present === SPAMDYKE_LABELS.length && bytesAre(buf, rs, QP_REASON_PREFIX) && isDigit(buf[rs + 7])) {
       const u = byteAt(buf, 95, rs + 7, re);
       if (u < 0 || buf[u + 1] !== 113 || buf[u + 2] !== 112 || buf[u + 3] !== 95) return false;
       epoch = digits(buf, rs + 7, u);
@@ -458,9 +477,20 @@ export class LogScanner {
     }
     if (!plainAddress(buf, fs, fe) || !plainAddress(buf, ts, te)) return false;
     const recipient = this.address(buf, ts, te);
-    this.spamdyke.record(lineNo, this.stampMonth, this.stampDay, this.stampSeconds, this.stampYear, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
+    this.spamdyke.record(lineNo, this.pid, this.stampMonth, this.stampDay, this.stampSeconds, this.stampYear, this.values.id(buf, vs, ve), this.address(buf, fs, fe),
       recipient, recipient !== this.emptyAddress, this.values.id(buf, is, ie), epoch, qp);
     return this.accept(LineKind.Spamdyke);
+  }
+
+  /**
+   * A line whose code is not followed by the envelope: a diagnostic (see isSpamdykeDiagnostic),
+   * unless the code is a verdict's (a cut line) or another entry follows on the line.
+   */
+  private spamdykeDiagnostic(buf: Buffer, vs: number, ve: number, e: number, lineNo: number): boolean {
+    if (bytesAre(buf, vs, ALLOWED) || bytesAre(buf, vs, DENIED) || bytesAre(buf, vs, TIMEOUT)) return false;
+    for (let i = ve; i < e; i++) if (buf[i] === SP && bytesAre(buf, i, SPAMDYKE_PROGRAM)) return false;
+    this.spamdyke.diagnostic(lineNo, this.pid, this.stampMonth, this.stampDay, this.stampSeconds, this.stampYear);
+    return this.accept(LineKind.SpamdykeDiagnostic);
   }
 
   /** Unusual lines: the full parser decides, and its entries feed the same builders. */
@@ -483,8 +513,13 @@ export class LogScanner {
       this.kinds.push(DELIVERY_KIND_LINE[first.kind] ?? LineKind.DeliveryOther);
       for (const e of parsed.entries) this.deliveryFromEntry(text, e, lineNo);
     } else {
-      this.kinds.push(LineKind.Spamdyke);
-      parsed.entries.forEach((e, k) => this.spamdykeFromEntry(text, e, lineNo, parsed.stamps![k]));
+      const verdicts = parsed.entries.filter((e) => !isSpamdykeDiagnostic(e)).length;
+      this.kinds.push(verdicts ? LineKind.Spamdyke : LineKind.SpamdykeDiagnostic);
+      parsed.entries.forEach((e, k) => {
+        const stamp = parsed.stamps![k];
+        if (!isSpamdykeDiagnostic(e)) this.spamdykeFromEntry(text, e, lineNo, stamp);
+        else this.spamdyke.diagnostic(lineNo, this.pidOf(text, e), stamp.month, stamp.day, stamp.secondsOfDay, stamp.year);
+      });
     }
   }
 
@@ -524,11 +559,16 @@ export class LogScanner {
     }
   }
 
+  private pidOf(line: string, e: Entry): number {
+    const pid = this.text(line, e, 'pid') ?? '';
+    return /^\d{1,15}$/.test(pid) ? pidNumber(Number(pid)) : 0;
+  }
+
   private spamdykeFromEntry(line: string, e: Entry, lineNo: number, stamp: SpamdykeStamp): void {
     const to = this.text(line, e, 'to');
     const recipient = this.strings.id(to !== undefined ? normalizeAddress(to) : '');
     const m = QP_REASON.exec(this.text(line, e, 'reason') ?? '');
-    this.spamdyke.record(lineNo, stamp.month, stamp.day, stamp.secondsOfDay, stamp.year, this.strings.id(e.kind),
+    this.spamdyke.record(lineNo, this.pidOf(line, e), stamp.month, stamp.day, stamp.secondsOfDay, stamp.year, this.strings.id(e.kind),
       this.strings.id(normalizeAddress(this.text(line, e, 'from') ?? '')), recipient, to !== undefined && this.strings.get(recipient) !== '',
       this.strings.id(this.text(line, e, 'origin_ip') ?? ''), m ? Number(m[1]) : NaN, m ? Number(m[2]) : NaN);
   }

@@ -70,6 +70,12 @@ function parseSpamdykeEntry(line: string, s: number, e: number, stampLength: num
   if (verdictEnd < 0 || verdictEnd > e) verdictEnd = e;
   if (line.charCodeAt(verdictEnd - 1) === 58) verdictEnd--; // `ERROR: ...` style messages
   fields.push({ name: 'verdict', start: verdictStart, end: verdictEnd });
+  const kind = line.slice(verdictStart, verdictEnd);
+  if (!line.startsWith(' from: ', verdictEnd) && !VERDICT_CODE.test(kind)) {
+    // A diagnostic line (FILTER_*, ERROR, DEBUG, ...): free text after the code, no envelope.
+    if (verdictEnd < e) fields.push({ name: 'text', start: Math.min(verdictEnd + 1, e), end: e });
+    return { format: 'spamdyke', kind, start: s, end: e, time: NaN, fields };
+  }
   let at = verdictEnd;
   const found: Array<[number, string, FieldName]> = [];
   for (const [label, name] of LABELS) {
@@ -86,8 +92,22 @@ function parseSpamdykeEntry(line: string, s: number, e: number, stampLength: num
     fields.push({ name, start: Math.min(valueStart, valueEnd), end: valueEnd });
   }
   if (found.length === 0 && verdictEnd < e) fields.push({ name: 'text', start: verdictEnd + 1, end: e });
-  const time = NaN;
-  return { format: 'spamdyke', kind: line.slice(verdictStart, verdictEnd), start: s, end: e, time, fields };
+  return { format: 'spamdyke', kind, start: s, end: e, time: NaN, fields };
+}
+
+/**
+ * Codes of verdict lines, which spamdyke writes with the envelope after them. Such a code
+ * without ` from: ` after it is a verdict line cut short, not a diagnostic.
+ */
+const VERDICT_CODE = /^(?:ALLOWED|DENIED|TIMEOUT)/;
+
+/**
+ * Whether a spamdyke entry is a diagnostic rather than a verdict: the lines spamdyke writes at
+ * its verbose, debug and error log levels (`FILTER_RBL_MATCH ip: ...`, `ERROR(...): ...`). They
+ * name no envelope and stand for no message, so correlation leaves them out.
+ */
+export function isSpamdykeDiagnostic(e: Entry): boolean {
+  return !VERDICT_CODE.test(e.kind) && !e.fields.some((f) => f.name === 'from');
 }
 
 const LABEL_NAMES: FieldName[] = LABELS.map(([, name]) => name);
@@ -96,10 +116,11 @@ const FULL_QP_REASON = /^250_ok_\d+_qp_\d+$/;
 /** A verdict line with an envelope names all seven fields; a cut line does not. */
 function spamdykeEntryProblem(line: string, e: Entry): string | undefined {
   if (!/^[A-Z][A-Z0-9_]*$/.test(e.kind)) return undefined;
-  // All seven fields (spamdyke 5), or the first five up to `auth:` (spamdyke 4 logs no
-  // encryption and reason); anything else is a line cut short.
+  // All seven fields (spamdyke 5), or the first five or six, up to `auth:` or `encryption:`
+  // (spamdyke 4 logs no reason, and its early versions no encryption); anything else is a line
+  // cut short.
   const names = e.fields.filter((f) => f.name !== 'label' && LABEL_NAMES.includes(f.name)).map((f) => f.name);
-  const complete = names.length === 0 || ((names.length === LABELS.length || names.length === 5) && names.every((n, i) => n === LABEL_NAMES[i]));
+  const complete = names.length === 0 || (names.length >= 5 && names.every((n, i) => n === LABEL_NAMES[i]));
   if (!complete) return 'incomplete spamdyke line (fields missing)';
   const reason = e.fields.find((f) => f.name === 'reason');
   if (reason) {

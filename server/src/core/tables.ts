@@ -1,6 +1,6 @@
 // Builders of the per-file tables. The byte scanner (fast path) and the full parser (slow path
 // for unusual lines) both report entries through these, so grouping lives in one place.
-import { Column, ColumnSet, Interner } from './columns';
+import { Column, ColumnSet, Interner, u16, u32, u8 } from './columns';
 import { cell, DeliveryTable, NO_VALUE, OUTCOME_CODE, SmtpTable, SpamdykeTable } from './model';
 
 export class SmtpBuilder {
@@ -186,10 +186,14 @@ export class SpamdykeBuilder {
   private readonly c = this.columns;
   private line = this.c.u32(); private verdict = this.c.i32(); private sender = this.c.i32(); private recipient = this.c.i32(); private hasEnvelope = this.c.u8();
   private ip = this.c.i32(); private month = this.c.u8(); private day = this.c.u8(); private sod = this.c.u32(); private year = this.c.u16(); private qp = this.c.u32(); private epoch = this.c.u32();
+  private pid = this.c.u32();
+  // Diagnostic lines are few (none at spamdyke's default log level): their columns start small.
+  private dLine = u32(64); private dPid = u32(64); private dMonth = u8(64); private dDay = u8(64); private dSod = u32(64); private dYear = u16(64);
 
-  record(line: number, month: number, day: number, secondsOfDay: number, year: number, verdict: number, sender: number,
+  record(line: number, pid: number, month: number, day: number, secondsOfDay: number, year: number, verdict: number, sender: number,
     recipient: number, hasEnvelope: boolean, ip: number, epoch: number, qp: number): void {
     this.line.push(line);
+    this.pid.push(pid);
     this.verdict.push(verdict);
     this.sender.push(sender);
     this.recipient.push(recipient);
@@ -203,12 +207,25 @@ export class SpamdykeBuilder {
     this.epoch.push(cell(epoch));
   }
 
+  diagnostic(line: number, pid: number, month: number, day: number, secondsOfDay: number, year: number): void {
+    this.dLine.push(line);
+    this.dPid.push(pid);
+    this.dMonth.push(month);
+    this.dDay.push(day);
+    this.dSod.push(secondsOfDay);
+    this.dYear.push(year);
+  }
+
   finish(): SpamdykeTable {
     return {
       count: this.line.length,
       line: this.line.finish(), verdict: this.verdict.finish(), sender: this.sender.finish(), recipient: this.recipient.finish(),
       hasEnvelope: this.hasEnvelope.finish(), ip: this.ip.finish(), month: this.month.finish(), day: this.day.finish(),
-      secondsOfDay: this.sod.finish(), year: this.year.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(),
+      secondsOfDay: this.sod.finish(), year: this.year.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(), pid: this.pid.finish(),
+      diagnostics: {
+        count: this.dLine.length, line: this.dLine.finish(), pid: this.dPid.finish(), month: this.dMonth.finish(), day: this.dDay.finish(),
+        secondsOfDay: this.dSod.finish(), year: this.dYear.finish(),
+      },
     };
   }
 }

@@ -87,5 +87,6 @@ export function messageParts(snap: Snapshot, m: Message): MessagePart[] {
   for (const [id, lines] of byFile) add(id, lines, 'smtp', m.smtp?.start ?? m.time);
   m.delivery.forEach((g, i) => add(g.file, g.lines, i === 0 ? 'delivery' : 'retry', g.time));
   for (const r of m.spamdyke) add(r.file, [r.line], 'spamdyke', r.time);
+  for (const d of m.spamdykeDiagnostics) add(d.file, [d.line], 'spamdyke', Number.isNaN(d.time) ? m.time : d.time);
   return parts.sort((a, b) => a.time - b.time || (a.file.path < b.file.path ? -1 : 1) || a.first - b.first);
 }

@@ -1,0 +1,67 @@
+// A spamdyke log written at log level verbose: its FILTER_* and ERROR lines are no messages of
+// their own, they join their connection's message by pid, and hovers on them still explain them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startServer, TestClient, uri } from './lspClient';
+
+const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
+const SPAMDYKE = [
+  'Mar  9 11:10:37 server spamdyke[29207]: FILTER_RDNS_MISSING ip: 203.0.113.9',
+  'Mar  9 11:10:37 server spamdyke[29207]: DENIED_RDNS_MISSING from: spam@mail.spam-source.net to: recipient@example.com origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)',
+  'Mar  9 12:00:00 server spamdyke[30001]: ERROR(nihdns_query()@dns.c:412): unable to send data packet, tried to send 40 bytes: Network is unreachable',
+  'Mar  9 12:43:50 server spamdyke[15280]: FILTER_WHITELIST_NAME ip: 198.51.100.25 rdns: mail.elsewhere.example.net entry: .example.net',
+  'Mar  9 12:43:51 server spamdyke[15280]: ALLOWED from: correspondent@elsewhere.example.net to: recipient@example.com origin_ip: 198.51.100.25 origin_rdns: mail.elsewhere.example.net auth: (unknown) encryption: (none) reason: 250_ok_1615286631_qp_15309',
+  '',
+].join('\n');
+
+interface Loc { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }
+interface Result { messages: Array<{ outcome: string; events?: Array<{ kind: string; range: { start: { line: number } }; uri: string }> }>; total: number }
+
+let dir: string;
+let client: TestClient;
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-verbose-'));
+  for (const f of ['smtp_25.log', 'delivery.log']) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, f));
+  fs.writeFileSync(path.join(dir, 'spamdyke.log'), SPAMDYKE);
+  client = await startServer(dir);
+  await client.indexed();
+});
+after(async () => {
+  await client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const at = (line: number, character: number) => ({ textDocument: { uri: uri(path.join(dir, 'spamdyke.log')) }, position: { line, character } });
+const key = (l: Loc) => `${path.basename(new URL(l.uri).pathname)}:${l.range.start.line}`;
+
+test('diagnostic lines add no messages: the timeline still holds the two messages', async () => {
+  const all = await client.request<Result>('mailLogs/messages', {});
+  assert.equal(all.total, 2);
+  assert.deepEqual(all.messages.map((m) => m.outcome).sort(), ['delivered', 'rejected-spamdyke']);
+  const spamdykeEvents = all.messages.map((m) => (m.events ?? []).filter((e) => e.uri.endsWith('spamdyke.log')).map((e) => e.range.start.line));
+  assert.deepEqual(spamdykeEvents.map((l) => l.sort()).sort(), [[0, 1], [3, 4]]);
+});
+
+test('references from a FILTER line list its connection\'s message in all logs', async () => {
+  const refs = await client.request<Loc[]>('textDocument/references', { ...at(3, 45), context: { includeDeclaration: true } });
+  assert.deepEqual(refs.map(key).sort(), [
+    'delivery.log:0', 'delivery.log:1', 'delivery.log:2',
+    'smtp_25.log:10', 'smtp_25.log:11', 'smtp_25.log:5', 'smtp_25.log:6', 'smtp_25.log:7', 'smtp_25.log:8', 'smtp_25.log:9',
+    'spamdyke.log:3', 'spamdyke.log:4',
+  ]);
+});
+
+test('an ERROR line of a process without a verdict belongs to no message', async () => {
+  const refs = await client.request<Loc[]>('textDocument/references', { ...at(2, 45), context: { includeDeclaration: true } });
+  assert.deepEqual(refs, []);
+});
+
+test('hovering a FILTER code explains it and points at the message\'s SMTP reply', async () => {
+  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', at(0, 45));
+  assert.ok(hover);
+  assert.match(hover.contents.value, /reverse DNS/);
+  assert.match(hover.contents.value, /For this message/);
+});
