@@ -304,3 +304,41 @@ describe('a spamdyke log with RFC 3339 stamps, under opaque names', () => {
     assert.ok(targets.includes('b.txt:0'), targets.join(', '));
   });
 });
+
+describe('hover on exports that log the login before MAIL FROM', () => {
+  let dir: string;
+  let client: TestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-auth-'));
+    fs.writeFileSync(path.join(dir, 'smtp_587.log'), [
+      '2021-03-09 11:11:00, auth, login, user@example.com',
+      '2021-03-09 11:11:00, resp, 535 authentication failed (#5.7.1)',
+      '',
+      '2021-03-09 11:12:00, auth, login, user@example.com',
+      '2021-03-09 11:12:00, resp, 235 ok, go ahead (#2.0.0)',
+      '2021-03-09 11:12:00, from, user@example.com',
+      '2021-03-09 11:12:00, resp, 250 ok',
+      '',
+    ].join('\n'));
+    client = await startServer(dir);
+    await client.indexed();
+  });
+  after(async () => {
+    await client.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a reply after auth is read as the answer to the login', async () => {
+    const { hover } = await hoverOn(client, dir, 'smtp_587.log', /535/, '535');
+    assert.match(plain(hover), /535 answers AUTH/);
+    const kind = await hoverOn(client, dir, 'smtp_587.log', 0, 'auth');
+    assert.match(plain(kind.hover), /logged in/);
+  });
+
+  test('the login and its reply belong to the transaction that follows', async () => {
+    const refs = await client.request<Array<{ range: { start: { line: number } } }>>('textDocument/references', {
+      textDocument: { uri: uri(path.join(dir, 'smtp_587.log')) }, position: { line: 3, character: 5 }, context: { includeDeclaration: true },
+    });
+    assert.deepEqual(refs.map((r) => r.range.start.line).sort(), [3, 4, 5, 6]);
+  });
+});

@@ -87,6 +87,25 @@ test('spamdyke diagnostic lines join the message of their connection by pid, and
   assert.deepEqual(owned.sort((a, b) => a - b), [0, 2, 3]);
 });
 
+test('lines before the first from of a group (a login) belong to its transaction; a from after an envelope starts the next', () => {
+  const c = run([
+    '2021-03-09 11:11:00, auth, login, user@example.com',
+    '2021-03-09 11:11:00, resp, 235 ok, go ahead (#2.0.0)',
+    '2021-03-09 11:11:00, from, user@example.com',
+    '2021-03-09 11:11:00, resp, 250 ok',
+    '2021-03-09 11:11:00, to, <x@elsewhere.example.net>',
+    '2021-03-09 11:11:00, resp, 554 no',
+    '2021-03-09 11:11:01, from, user@example.com',
+    '2021-03-09 11:11:01, resp, 250 ok',
+    '',
+    '2021-03-09 11:12:00, resp, 250 ok 1615284720 qp 2345',
+    '2021-03-09 11:12:05, from, other@example.com',
+    '',
+  ].join('\n'), '', '');
+  const spans = c.messages.map((m) => [m.smtp?.firstLine, m.smtp?.lastLine, m.smtp?.sender]);
+  assert.deepEqual(spans, [[0, 5, 'user@example.com'], [6, 7, 'user@example.com'], [9, 9, undefined], [10, 10, 'other@example.com']]);
+});
+
 test('two equal candidates in one second: both linked in order, marked ambiguous', () => {
   const group = (t: string) => `${t}, from, news@example.net\n${t}, resp, 250 ok\n${t}, to, <b@example.com>\n${t}, resp, 421 graylisted\n\n`;
   const sd = (pid: number) => `Mar  9 10:00:00 mx spamdyke[${pid}]: DENIED_GRAYLISTED from: news@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n`;

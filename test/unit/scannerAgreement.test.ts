@@ -61,7 +61,7 @@ function smtpTransactions(lines: string[], parsed: ParsedLine[]): SmtpTx[] {
       return;
     }
     for (const e of p.entries) {
-      if (e.kind === 'from' || !cur) {
+      if (!cur || (e.kind === 'from' && (cur.sender !== undefined || cur.rcpts.length > 0 || cur.queueLine >= 0))) {
         cur = { firstLine: n, lastLine: n, sender: undefined, qp: NaN, epoch: NaN, queueLine: -1, rcpts: [] };
         out.push(cur);
       }

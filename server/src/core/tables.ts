@@ -44,8 +44,14 @@ export class SmtpBuilder {
     return t;
   }
 
+  /**
+   * `from` starts the next transaction, unless the group so far has no envelope and no queue
+   * reply: lines before the first `from` (a login, a greeting) belong to its transaction.
+   */
   from(line: number, time: number, sender: number): void {
-    const t = this.touch(line, cell(time), true);
+    const c = this.current;
+    const startsNew = c < 0 || this.sender.data[c] !== -1 || this.rcptCount.data[c] > 0 || this.queueLine.data[c] >= 0;
+    const t = this.touch(line, cell(time), startsNew);
     this.sender.data[t] = sender;
   }
 

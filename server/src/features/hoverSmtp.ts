@@ -14,7 +14,8 @@ const STAGE_WORDS: Record<SmtpStage, string> = {
   'rcpt': 'RCPT TO (a recipient)', 'data': 'DATA', 'end-of-data': 'the end of the message data', 'unknown': 'an unknown command',
 };
 
-const STAGE_OF_KIND: Record<string, SmtpStage> = { from: 'mail', to: 'rcpt', check: 'rcpt', size: 'end-of-data' };
+// auth, helo and ehlo are not in FORMATS.md; some exports log them before `from`.
+const STAGE_OF_KIND: Record<string, SmtpStage> = { auth: 'auth', helo: 'helo', ehlo: 'helo', from: 'mail', to: 'rcpt', check: 'rcpt', size: 'end-of-data' };
 const MAX_LOOKBACK_LINES = 200;
 
 export function explainSmtpField(t: HoverTarget): HoverAnswer | undefined {
@@ -152,6 +153,9 @@ const KIND_WORDS: Record<string, string> = {
   resp: 'The server\'s reply to the command before it.',
   check: 'chkuser\'s recipient check.',
   size: 'The message size in bytes, logged after DATA.',
+  auth: 'SMTP AUTH: the mail program logged in; the reply after it says whether the login worked.',
+  helo: 'HELO: the client greeted the server with the name it gives itself.',
+  ehlo: 'EHLO: the client greeted the server with the name it gives itself, asking for the extended SMTP features.',
 };
 
 function smtpKindAnswer(t: HoverTarget): HoverAnswer {
