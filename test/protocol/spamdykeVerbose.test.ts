@@ -18,7 +18,7 @@ const SPAMDYKE = [
 ].join('\n');
 
 interface Loc { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }
-interface Result { messages: Array<{ outcome: string; events?: Array<{ kind: string; range: { start: { line: number } }; uri: string }> }>; total: number }
+interface Result { messages: Array<{ outcome: string; events?: Array<{ kind: string; summary: string; range: { start: { line: number } }; uri: string }> }>; total: number }
 
 let dir: string;
 let client: TestClient;
@@ -43,6 +43,13 @@ test('diagnostic lines add no messages: the timeline still holds the two message
   assert.deepEqual(all.messages.map((m) => m.outcome).sort(), ['delivered', 'rejected-spamdyke']);
   const spamdykeEvents = all.messages.map((m) => (m.events ?? []).filter((e) => e.uri.endsWith('spamdyke.log')).map((e) => e.range.start.line));
   assert.deepEqual(spamdykeEvents.map((l) => l.sort()).sort(), [[0, 1], [3, 4]]);
+  const filter = all.messages.flatMap((m) => m.events ?? []).find((e) => e.uri.endsWith('spamdyke.log') && e.range.start.line === 3)!;
+  assert.equal(filter.kind, 'spamdyke.FILTER_WHITELIST_NAME');
+  assert.equal(filter.summary, 'spamdyke check: whitelist name (ip: 198.51.100.25 rdns: mail.elsewhere.example.net entry: .example.net)');
+  // The FILTER line comes before the verdict it led to.
+  const delivered = all.messages.find((m) => m.outcome === 'delivered')!;
+  const order = delivered.events!.filter((e) => e.uri.endsWith('spamdyke.log')).map((e) => e.range.start.line);
+  assert.deepEqual(order, [3, 4]);
 });
 
 test('references from a FILTER line list its connection\'s message in all logs', async () => {

@@ -135,7 +135,8 @@ const KIND_NAME: Partial<Record<LineKind, string>> = {
 
 function eventKind(file: IndexedFile, kind: LineKind, text: string): string {
   if (file.format === 'spamdyke') {
-    const verdict = /spamdyke\[\d+\]:\s+(\S+)/.exec(text)?.[1];
+    // The code only: `ERROR(nihdns_query()@dns.c:412):` is an ERROR.
+    const verdict = /spamdyke\[\d+\]:\s+([A-Za-z][A-Za-z0-9_]*)/.exec(text)?.[1];
     return verdict ? `spamdyke.${verdict}` : 'spamdyke';
   }
   return KIND_NAME[kind] ?? file.format;
@@ -178,6 +179,11 @@ export function eventSummary(kind: string, text: string): string {
     if (verdict === 'TIMEOUT') return 'spamdyke: the connection timed out';
     if (verdict === 'DENIED_OTHER') return 'spamdyke: refused by qmail behind it';
     if (verdict.startsWith('DENIED_')) return `spamdyke refused it: ${verdict.slice(7).toLowerCase().replace(/_/g, ' ')}`;
+    // Diagnostic lines: what follows the code, e.g. `ip: 203.0.113.9 rbl: zen.example`.
+    const detail = /spamdyke\[\d+\]:\s+\S+\s*(.*)$/.exec(text)?.[1].slice(0, 80) ?? '';
+    if (verdict.startsWith('FILTER_')) return `spamdyke check: ${verdict.slice(7).toLowerCase().replace(/_/g, ' ')}${detail ? ` (${detail})` : ''}`;
+    if (verdict === 'ERROR') return `spamdyke error${detail ? `: ${detail}` : ''}`;
+    if (verdict === 'DEBUG' || verdict === 'EXCESSIVE') return `spamdyke debug output${detail ? `: ${detail}` : ''}`;
     return `spamdyke: ${verdict}`;
   }
   return text.slice(0, 80);
