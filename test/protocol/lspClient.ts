@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { after, before } from 'node:test';
 import { pathToFileURL } from 'url';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
@@ -131,4 +132,20 @@ export async function startServer(rootFolder: string | undefined, options: Start
       });
     },
   };
+}
+
+/**
+ * Starts a server on `folder` before the tests of this file and closes it after them; call the
+ * returned function inside a test for the client.
+ */
+export function serverForTests(folder: string): () => TestClient {
+  let client: TestClient | undefined;
+  before(async () => {
+    client = await startServer(folder);
+    await client.indexed();
+  });
+  after(async () => {
+    await client?.close();
+  });
+  return () => client!;
 }

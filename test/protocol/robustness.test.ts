@@ -2,21 +2,14 @@
 // line or of the file, negative numbers, files that are not logs or do not exist, odd filters.
 // The server must answer every one, without an error (an empty answer where there is nothing), and
 // live on.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { startServer, TestClient, uri } from './lspClient';
+import { serverForTests, uri } from './lspClient';
 
 const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
 
-let client: TestClient;
-before(async () => {
-  client = await startServer(FORMATS);
-  await client.indexed();
-});
-after(async () => {
-  await client.close();
-});
+const server = serverForTests(FORMATS);
 
 /** A small seeded generator, so that a failure can be reproduced. */
 function random(seed: number): () => number {
@@ -45,7 +38,7 @@ test('position requests anywhere, on any document, get an answer and never kill 
     const position = { line: pick(NUMBERS), character: pick(NUMBERS) };
     const method = pick(['textDocument/hover', 'textDocument/definition', 'textDocument/references', 'textDocument/documentHighlight']);
     const params = method === 'textDocument/references' ? { textDocument, position, context: { includeDeclaration: next() < 0.5 } } : { textDocument, position };
-    const result = await client.request<unknown>(method, params).catch((e: unknown) => assert.fail(`${method} ${JSON.stringify(params)}: ${e}`));
+    const result = await server().request<unknown>(method, params).catch((e: unknown) => assert.fail(`${method} ${JSON.stringify(params)}: ${e}`));
     assert.ok(result === null || typeof result === 'object', `${method} answers null, an object or a list`);
   }
   for (const textDocument of DOCUMENTS.map((u) => ({ uri: u }))) {
@@ -54,22 +47,22 @@ test('position requests anywhere, on any document, get an answer and never kill 
       ['textDocument/foldingRange', {}],
       ['textDocument/inlayHint', { range: { start: { line: -5, character: 0 }, end: { line: 2 ** 31 - 1, character: 0 } } }],
     ] as const) {
-      const result = await client.request<unknown>(method, { textDocument, ...extra }).catch((e: unknown) => assert.fail(`${method} on ${textDocument.uri}: ${e}`));
+      const result = await server().request<unknown>(method, { textDocument, ...extra }).catch((e: unknown) => assert.fail(`${method} on ${textDocument.uri}: ${e}`));
       assert.ok(result === null || Array.isArray(result), `${method} on ${textDocument.uri}`);
     }
   }
   const weird = [{}, { query: '' }, { query: '\u0000[(*' }, { limit: -1 }, { limit: 1e9, offset: -5 }, { outcome: 'nonsense' }, { order: 'sideways' }, null];
   for (const params of weird) {
-    const result = await client.request<{ messages: unknown[] }>('mailLogs/messages', params).catch((e: unknown) => assert.fail(`mailLogs/messages ${JSON.stringify(params)}: ${e}`));
+    const result = await server().request<{ messages: unknown[] }>('mailLogs/messages', params).catch((e: unknown) => assert.fail(`mailLogs/messages ${JSON.stringify(params)}: ${e}`));
     assert.ok(Array.isArray(result.messages), `mailLogs/messages ${JSON.stringify(params)}`);
   }
-  await client.request('workspace/symbol', { query: '.*[' });
+  await server().request('workspace/symbol', { query: '.*[' });
   // Still alive, and still right.
-  const refs = await client.request<unknown[]>('textDocument/references', {
+  const refs = await server().request<unknown[]>('textDocument/references', {
     textDocument: { uri: uri(path.join(FORMATS, 'spamdyke.log')) }, position: { line: 1, character: 5 }, context: { includeDeclaration: true },
   });
   assert.equal(refs.length, 11);
-  assert.equal(client.process.exitCode, null, 'the server process is running');
-  assert.doesNotMatch(client.stderr.join(''), /Error|at .*\.js:\d+/, 'no exception on the server\'s stderr');
-  assert.ok(!client.logs.some((l) => /Error|exception/i.test(l)), `no error in the server's log: ${client.logs.filter((l) => /Error|exception/i.test(l)).slice(0, 3).join(' | ')}`);
+  assert.equal(server().process.exitCode, null, 'the server process is running');
+  assert.doesNotMatch(server().stderr.join(''), /Error|at .*\.js:\d+/, 'no exception on the server\'s stderr');
+  assert.ok(!server().logs.some((l) => /Error|exception/i.test(l)), `no error in the server's log: ${server().logs.filter((l) => /Error|exception/i.test(l)).slice(0, 3).join(' | ')}`);
 });
