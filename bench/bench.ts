@@ -131,7 +131,8 @@ async function lspLatency(folder: string, files: string[]): Promise<void> {
   // The first request builds the snapshot (correlation); it is timed separately.
   const first = Date.now();
   await client.request('textDocument/references', { textDocument: { uri: uri(files[0]) }, position: { line: 0, character: 0 }, context: { includeDeclaration: true } });
-  console.log(`\nLSP server: indexed the folder in ${((first - t0) / 1000).toFixed(1)} s, first correlation ${((Date.now() - first) / 1000).toFixed(2)} s`);
+  console.log(`\nLSP server: indexed the folder in ${((first - t0) / 1000).toFixed(1)} s, first correlation ${((Date.now() - first) / 1000).toFixed(2)} s`
+    + `${memoryOf(client.process.pid, 'VmRSS', ', then holds')}`);
   const lineCounts = files.map((f) => {
     const buf = fs.readFileSync(f);
     let n = 0;
@@ -178,7 +179,19 @@ async function lspLatency(folder: string, files: string[]): Promise<void> {
   await timed('first 500 of all, newest first, no events', { order: 'newest', offset: 0, limit: 500, events: false });
   await timed('text filter "example.org", first 500', { filter: { text: 'example.org' }, limit: 500, events: false });
   await timed('outcome filter "failed", with events', { filter: { outcomes: ['failed'] }, limit: 500 });
+  const peak = memoryOf(client.process.pid, 'VmHWM', 'LSP server: peak memory over all of the above');
+  if (peak) console.log(peak);
   await client.close();
+}
+
+/** A process's memory figure from /proc (Linux), as text; '' where /proc is not there. */
+function memoryOf(pid: number | undefined, field: 'VmRSS' | 'VmHWM', label: string): string {
+  try {
+    const kib = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kib) ? `${label} ${(kib / 1024).toFixed(0)} MiB` : '';
+  } catch {
+    return '';
+  }
 }
 
 main().catch((e) => {

@@ -6,7 +6,7 @@ import { IndexedFile, Snapshot } from '../core/snapshot';
 import { formatIso, parseIsoLocal } from '../core/time';
 import { LineReader } from './lineText';
 import { documentFile, pathToUri, uriToPath } from './locations';
-import { messageKeys } from './workspaceSymbol';
+import { messageMatcher } from './workspaceSymbol';
 
 export const MESSAGES_REQUEST = 'mailLogs/messages';
 
@@ -99,7 +99,7 @@ function messagesInFile(snap: Snapshot, file: IndexedFile): Uint8Array {
 export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefined): number[] {
   const offset = snap.correlation.utcOffset?.seconds;
   const text = filter?.text?.trim().toLowerCase() ?? '';
-  const keys = text ? messageKeys(snap) : undefined;
+  const matches = text ? messageMatcher(snap, text) : undefined;
   const outcomes = filter?.outcomes?.length ? new Set(filter.outcomes) : undefined;
   const from = parseBound(filter?.from, offset, false);
   const to = parseBound(filter?.to, offset, true);
@@ -114,7 +114,7 @@ export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefine
   const out: number[] = [];
   for (let i = 0; i < snap.messageCount; i++) {
     if (inFile && !inFile[i]) continue;
-    if (keys && !keys[i].includes(text)) continue;
+    if (matches && !matches(i)) continue;
     if (outcomes && !outcomes.has(snap.outcomeOf(i))) continue;
     const time = snap.timeOf(i);
     if (from !== undefined && !(time >= from)) continue;
