@@ -50,7 +50,7 @@ export interface CorpusOptions {
    * How the spamdyke log's syslog stamps look: 'classic' (`Mar  9 12:43:51`, the default) or
    * 'rfc3339' (`2021-03-09T12:43:51.123456+01:00`, rsyslog's default high-precision format).
    */
-  spamdykeStamps?: 'classic' | 'rfc3339';
+  spamdykeStamps?: 'classic' | 'rfc3339' | 'journal';
   /**
    * spamdyke's log level: 'info' (verdict lines only, the default) or 'verbose', which adds a
    * FILTER_* line before the verdicts of a connection whose filter fired, and now and then an
@@ -217,9 +217,17 @@ class Clock {
 
   /** 'YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM', the fraction from `micros`. */
   rfc3339(t: number, micros: number, offsetMinutes: number): string {
+    return `${this.smtp(t).replace(' ', 'T')}.${String(micros).padStart(6, '0')}${Clock.zone(offsetMinutes, ':')}`;
+  }
+
+  /** As `journalctl -o short-iso` writes it: `2021-03-09T12:43:51+0100`. */
+  journal(t: number, offsetMinutes: number): string {
+    return `${this.smtp(t).replace(' ', 'T')}${Clock.zone(offsetMinutes, '')}`;
+  }
+
+  private static zone(offsetMinutes: number, separator: string): string {
     const a = Math.abs(offsetMinutes);
-    const zone = `${offsetMinutes < 0 ? '-' : '+'}${TWO_DIGITS[Math.floor(a / 60)]}:${TWO_DIGITS[a % 60]}`;
-    return `${this.smtp(t).replace(' ', 'T')}.${String(micros).padStart(6, '0')}${zone}`;
+    return `${offsetMinutes < 0 ? '-' : '+'}${TWO_DIGITS[Math.floor(a / 60)]}${separator}${TWO_DIGITS[a % 60]}`;
   }
 }
 
@@ -1365,7 +1373,9 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
     const offsetMinutes = options.utcOffsetMinutes ?? 60;
     const stamp = options.spamdykeStamps === 'rfc3339'
       ? (l: SpamdykeLine) => clock.rfc3339(l.t, (l.seq * 7919) % 1000000, offsetMinutes)
-      : (l: SpamdykeLine) => clock.syslog(l.t);
+      : options.spamdykeStamps === 'journal'
+        ? (l: SpamdykeLine) => clock.journal(l.t, offsetMinutes)
+        : (l: SpamdykeLine) => clock.syslog(l.t);
     const render = (l: SpamdykeLine) => `${stamp(l)} ${gen.host} spamdyke[${l.conn.pid}]: ${l.verdict} from: ${l.from} to: ${l.to} origin_ip: ${l.conn.ip} origin_rdns: ${l.conn.rdns} auth: ${l.conn.auth} encryption: ${l.conn.encryption} reason: ${l.reason}`;
     const verbose = options.spamdykeLogLevel === 'verbose';
     const diagnosticRng = new SeededRandom(options.seed, 9);

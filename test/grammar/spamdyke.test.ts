@@ -34,7 +34,7 @@ describe('spamdyke log: header', () => {
   });
 
   test('RFC 3339 stamps (rsyslog\'s default format), alone and run together', () => {
-    for (const stamp of ['2021-03-09T11:10:37.123456+01:00', '2021-03-09T11:10:37+01:00', '2021-03-09T11:10:37Z', '2021-03-09T11:10:37']) {
+    for (const stamp of ['2021-03-09T11:10:37.123456+01:00', '2021-03-09T11:10:37+01:00', '2021-03-09T11:10:37Z', '2021-03-09T11:10:37', '2021-03-09T11:10:37+0100', '2021-03-09T11:10:37.123456-0430']) {
       const line = tok(DENIED.replace('Mar  9 11:10:37', stamp));
       assert.deepEqual(scoped(line, 'constant.numeric.timestamp'), [stamp]);
       assert.deepEqual(scoped(line, 'entity.name.type.host'), ['server']);
@@ -51,7 +51,7 @@ describe('spamdyke log: header', () => {
       'Mar  9 11:10:37 server qmail-smtpd[29207]: DENIED_RDNS_MISSING from: a@example.net',
       'Mar  9 11:10:37 spamdyke[29207]: ALLOWED',
       '2021-03-09 11:10:37 server spamdyke[29207]: ALLOWED from: a@example.net',
-      '2021-03-09T11:10:37+0100 server spamdyke[29207]: ALLOWED from: a@example.net',
+      '2021-03-09T11:10:37+010 server spamdyke[29207]: ALLOWED from: a@example.net',
       'spamdyke log of example.com',
       'DENIED_RBL_MATCH from: a@example.net to: b@example.com',
       '',

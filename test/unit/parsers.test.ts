@@ -108,7 +108,9 @@ test('spamdyke fields, space-padded day, empty values', () => {
 
 test('spamdyke lines with RFC 3339 stamps (rsyslog\'s default format) carry their year', () => {
   const rest = ' server spamdyke[15280]: ALLOWED from: a@elsewhere.example.net to: r@example.com origin_ip: 198.51.100.25 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: 250_ok_1615286631_qp_15309';
-  for (const [stamp, length] of [['2021-03-09T12:43:51.123456+01:00', 32], ['2021-03-09T12:43:51+01:00', 25], ['2021-03-09T12:43:51Z', 20], ['2021-03-09T12:43:51', 19], ['2021-03-09T12:43:51.5-04:30', 27]] as const) {
+  for (const [stamp, length] of [['2021-03-09T12:43:51.123456+01:00', 32], ['2021-03-09T12:43:51+01:00', 25], ['2021-03-09T12:43:51Z', 20], ['2021-03-09T12:43:51', 19], ['2021-03-09T12:43:51.5-04:30', 27],
+    // journalctl -o short-iso and short-iso-precise write the zone without a colon.
+    ['2021-03-09T12:43:51+0100', 24], ['2021-03-09T12:43:51.123456-0430', 31]] as const) {
     const line = stamp + rest;
     const p = parseSpamdykeLine(line);
     assert.equal(p.problem, undefined, stamp);
@@ -126,7 +128,7 @@ test('spamdyke lines with RFC 3339 stamps (rsyslog\'s default format) carry thei
   assert.equal(both.problem, undefined);
   assert.deepEqual(both.stamps!.map((s) => s.year), [2021, 0]);
   assert.equal(detectFormat(`2021-03-09T12:43:51.123456+01:00${rest}\n`), 'spamdyke');
-  for (const bad of ['2021-03-09T12:43:51.+01:00', '2021-03-09T25:43:51+01:00', '2021-03-09T12:43:51+0100', '1969-12-31T23:59:59Z']) {
+  for (const bad of ['2021-03-09T12:43:51.+01:00', '2021-03-09T25:43:51+01:00', '2021-03-09T12:43:51+010', '2021-03-09T12:43:51+01:0', '1969-12-31T23:59:59Z']) {
     assert.equal(parseSpamdykeLine(bad + rest).entries.length, 0, bad);
   }
 });

@@ -379,7 +379,7 @@ export class LogScanner {
 
   /**
    * A syslog stamp at p: classic `Mon DD HH:MM:SS`, or RFC 3339 (`2021-03-09T11:10:37.123456+01:00`,
-   * the fraction and zone optional). Sets stampMonth, stampDay, stampSeconds and stampYear (0
+   * the fraction and zone optional, the zone also as `+0100`). Sets stampMonth, stampDay, stampSeconds and stampYear (0
    * for the classic stamp) and returns the stamp's end, or -1.
    */
   private syslogStamp(buf: Buffer, p: number, e: number): number {
@@ -408,8 +408,9 @@ export class LogScanner {
     const z = buf[end];
     if (z === 90) end++;
     else if (z === 43 || z === DASH) {
-      if (buf[end + 3] !== COLON || d2(buf, end + 1) < 0 || d2(buf, end + 4) < 0) return -1;
-      end += 6;
+      const colon = buf[end + 3] === COLON ? 1 : 0;
+      if (d2(buf, end + 1) < 0 || d2(buf, end + 3 + colon) < 0) return -1;
+      end += 5 + colon;
     }
     return end;
   }

@@ -57,7 +57,8 @@ export interface SyslogStamp {
 /**
  * Parses a syslog timestamp at `at`: the classic `Mon DD HH:MM:SS` (day space- or zero-padded),
  * or RFC 3339 as rsyslog writes it with its default high-precision format
- * (`2021-03-09T11:10:37.123456+01:00`; fraction and zone optional). The clock time is kept as
+ * (`2021-03-09T11:10:37.123456+01:00`; fraction and zone optional; the zone also as `+0100`, as
+ * journalctl's short-iso output writes it). The clock time is kept as
  * written: it is the server's local time, like the other logs'. Undefined when there is none.
  */
 export function parseSyslogStamp(s: string, at = 0): SyslogStamp | undefined {
@@ -93,8 +94,10 @@ function parseRfc3339Stamp(s: string, at: number): SyslogStamp | undefined {
   const z = s.charCodeAt(end);
   if (z === 90) end++;
   else if (z === 43 || z === 45) {
-    if (s.charCodeAt(end + 3) !== 58 || twoDigits(s, end + 1) < 0 || twoDigits(s, end + 4) < 0) return undefined;
-    end += 6;
+    // `+01:00` as RFC 3339 writes it, or ISO 8601's basic `+0100` (journalctl -o short-iso).
+    const colon = s.charCodeAt(end + 3) === 58 ? 1 : 0;
+    if (twoDigits(s, end + 1) < 0 || twoDigits(s, end + 3 + colon) < 0) return undefined;
+    end += 5 + colon;
   }
   return { month, day, secondsOfDay: h * 3600 + m * 60 + sec, year, length: end - at };
 }
