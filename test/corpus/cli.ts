@@ -3,14 +3,14 @@
 //     [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
 //     [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
 //     [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
-//     [--spamdyke-stamps classic|rfc3339|journal] [--spamdyke-log-level info|verbose]
+//     [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose]
 import { CorpusOptions, generateCorpus } from './generator';
 
 const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom]
   [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
   [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
   [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
-  [--spamdyke-stamps classic|rfc3339|journal] [--spamdyke-log-level info|verbose]`;
+  [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose]`;
 
 class UsageError extends Error {}
 
@@ -45,7 +45,7 @@ function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withT
       case '--retry-layout': options.retryLayout = oneOf(value(++i, flag), flag, ['inline', 'separate', 'mixed']); break;
       case '--delivery-ids': options.deliveryIds = oneOf(value(++i, flag), flag, ['per-attempt', 'per-message']); break;
       case '--names': options.names = oneOf(value(++i, flag), flag, ['real', 'opaque']); break;
-      case '--spamdyke-stamps': options.spamdykeStamps = oneOf(value(++i, flag), flag, ['classic', 'rfc3339', 'journal']); break;
+      case '--spamdyke-stamps': options.spamdykeStamps = oneOf(value(++i, flag), flag, ['classic', 'rfc3339', 'short-iso', 'short-precise']); break;
       case '--spamdyke-log-level': options.spamdykeLogLevel = oneOf(value(++i, flag), flag, ['info', 'verbose']); break;
       case '--no-truth': withTruth = false; break;
       case '--run-together': options.runTogether = fraction(value(++i, flag), flag); break;

@@ -50,7 +50,7 @@ export interface CorpusOptions {
    * How the spamdyke log's syslog stamps look: 'classic' (`Mar  9 12:43:51`, the default) or
    * 'rfc3339' (`2021-03-09T12:43:51.123456+01:00`, rsyslog's default high-precision format).
    */
-  spamdykeStamps?: 'classic' | 'rfc3339' | 'journal';
+  spamdykeStamps?: 'classic' | 'rfc3339' | 'short-iso' | 'short-precise';
   /**
    * spamdyke's log level: 'info' (verdict lines only, the default) or 'verbose', which adds a
    * FILTER_* line before the verdicts of a connection whose filter fired, and now and then an
@@ -221,8 +221,13 @@ class Clock {
   }
 
   /** As `journalctl -o short-iso` writes it: `2021-03-09T12:43:51+0100`. */
-  journal(t: number, offsetMinutes: number): string {
+  shortIso(t: number, offsetMinutes: number): string {
     return `${this.smtp(t).replace(' ', 'T')}${Clock.zone(offsetMinutes, '')}`;
+  }
+
+  /** As `journalctl -o short-precise` writes it: `Mar 09 12:43:51.123456` (the day zero-padded). */
+  shortPrecise(t: number, micros: number): string {
+    return `${this.syslog(t).replace(/ ( \d) /, (_m, d: string) => ` 0${d.trim()} `)}.${String(micros).padStart(6, '0')}`;
   }
 
   private static zone(offsetMinutes: number, separator: string): string {
@@ -1373,9 +1378,11 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
     const offsetMinutes = options.utcOffsetMinutes ?? 60;
     const stamp = options.spamdykeStamps === 'rfc3339'
       ? (l: SpamdykeLine) => clock.rfc3339(l.t, (l.seq * 7919) % 1000000, offsetMinutes)
-      : options.spamdykeStamps === 'journal'
-        ? (l: SpamdykeLine) => clock.journal(l.t, offsetMinutes)
-        : (l: SpamdykeLine) => clock.syslog(l.t);
+      : options.spamdykeStamps === 'short-iso'
+        ? (l: SpamdykeLine) => clock.shortIso(l.t, offsetMinutes)
+        : options.spamdykeStamps === 'short-precise'
+          ? (l: SpamdykeLine) => clock.shortPrecise(l.t, (l.seq * 7919) % 1000000)
+          : (l: SpamdykeLine) => clock.syslog(l.t);
     const render = (l: SpamdykeLine) => `${stamp(l)} ${gen.host} spamdyke[${l.conn.pid}]: ${l.verdict} from: ${l.from} to: ${l.to} origin_ip: ${l.conn.ip} origin_rdns: ${l.conn.rdns} auth: ${l.conn.auth} encryption: ${l.conn.encryption} reason: ${l.reason}`;
     const verbose = options.spamdykeLogLevel === 'verbose';
     const diagnosticRng = new SeededRandom(options.seed, 9);

@@ -150,6 +150,7 @@ const SPAMDYKE_SHAPES: [string, (n: number) => string][] = [
   ['many run-together lines', shape('', SPAMDYKE_LINES)],
   ['RFC 3339 header near-miss', shape('', '2021-03-09T11:10:37.123456+01:00 ')],
   ['RFC 3339 fraction near-miss', shape('2021-03-09T11:10:37.', '1')],
+  ['classic fraction near-miss', shape('Mar  9 11:10:37.', '1')],
   ['many run-together RFC 3339 lines', shape('', SPAMDYKE_LINES.split('Mar  9 11:10:37').join('2021-03-09T11:10:37.123456+01:00'))],
 ];
 

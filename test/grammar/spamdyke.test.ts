@@ -33,8 +33,8 @@ describe('spamdyke log: header', () => {
     assert.deepEqual(scoped(line, 'entity.name.type.host'), ['mx1.example.com']);
   });
 
-  test('RFC 3339 stamps (rsyslog\'s default format), alone and run together', () => {
-    for (const stamp of ['2021-03-09T11:10:37.123456+01:00', '2021-03-09T11:10:37+01:00', '2021-03-09T11:10:37Z', '2021-03-09T11:10:37', '2021-03-09T11:10:37+0100', '2021-03-09T11:10:37.123456-0430']) {
+  test('RFC 3339 stamps (rsyslog\'s default), journalctl\'s short-iso and short-precise stamps, alone and run together', () => {
+    for (const stamp of ['2021-03-09T11:10:37.123456+01:00', '2021-03-09T11:10:37+01:00', '2021-03-09T11:10:37Z', '2021-03-09T11:10:37', '2021-03-09T11:10:37+0100', '2021-03-09T11:10:37.123456-0430', 'Mar 09 11:10:37.123456']) {
       const line = tok(DENIED.replace('Mar  9 11:10:37', stamp));
       assert.deepEqual(scoped(line, 'constant.numeric.timestamp'), [stamp]);
       assert.deepEqual(scoped(line, 'entity.name.type.host'), ['server']);

@@ -20,7 +20,8 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['retries in groups of their own with per-attempt ids', { seed: 110, retryLayout: 'separate', deliveryIds: 'per-attempt' }],
   ['spamdyke stamps in RFC 3339, across a year turn', { seed: 109, spamdykeStamps: 'rfc3339', start: '2021-12-31 21:00:00', utcOffsetMinutes: -300 }],
   ['spamdyke at log level verbose (FILTER and ERROR lines), busy server', { seed: 111, spamdykeLogLevel: 'verbose', messagesPerSecond: 5 }],
-  ['spamdyke stamps from journalctl -o short-iso, across a year turn', { seed: 112, spamdykeStamps: 'journal', start: '2021-12-31 22:00:00' }],
+  ['spamdyke stamps from journalctl -o short-iso, across a year turn', { seed: 112, spamdykeStamps: 'short-iso', start: '2021-12-31 22:00:00' }],
+  ['spamdyke stamps from journalctl -o short-precise, across a year turn', { seed: 113, spamdykeStamps: 'short-precise', start: '2021-12-31 22:00:00' }],
 ];
 
 for (const [name, options] of VARIANTS) {

@@ -24,7 +24,7 @@ test('the three languages declare a firstLine', () => {
   assert.deepEqual(FIRST_LINE.map(([id]) => id).sort(), ['qmail-delivery-log', 'qmail-smtp-log', 'spamdyke-log']);
 });
 
-for (const [name, options] of [['classic syslog stamps', {}], ['RFC 3339 spamdyke stamps', { spamdykeStamps: 'rfc3339' }], ['journalctl short-iso spamdyke stamps', { spamdykeStamps: 'journal' }]] as Array<[string, Partial<CorpusOptions>]>) {
+for (const [name, options] of [['classic syslog stamps', {}], ['RFC 3339 spamdyke stamps', { spamdykeStamps: 'rfc3339' }], ['journalctl short-iso spamdyke stamps', { spamdykeStamps: 'short-iso' }], ['journalctl short-precise spamdyke stamps', { spamdykeStamps: 'short-precise' }]] as Array<[string, Partial<CorpusOptions>]>) {
   test(`firstLine picks the right language for each file of a download (${name})`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-manifest-'));
     try {

@@ -133,6 +133,17 @@ test('spamdyke lines with RFC 3339 stamps (rsyslog\'s default format) carry thei
   }
 });
 
+test('classic stamps with a fraction of the second, as journalctl -o short-precise writes them', () => {
+  assert.deepEqual(parseSyslogStamp('Mar 09 12:43:51.123456 server'), { month: 3, day: 9, secondsOfDay: 12 * 3600 + 43 * 60 + 51, year: 0, length: 22 });
+  assert.equal(parseSyslogStamp('Mar  9 12:43:51.5 server')?.length, 17);
+  assert.equal(parseSyslogStamp('Mar  9 12:43:51. server'), undefined);
+  const line = 'Mar 09 12:43:51.123456 server spamdyke[15280]: DENIED_RBL_MATCH from: a@elsewhere.example.net to: r@example.com origin_ip: 198.51.100.25 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)';
+  const p = parseSpamdykeLine(line);
+  assert.equal(p.problem, undefined);
+  assert.equal(f(line, p.entries[0], 'timestamp'), 'Mar 09 12:43:51.123456');
+  assert.equal(detectFormat(`${line}\n`), 'spamdyke');
+});
+
 test('time parsing rejects near misses', () => {
   assert.ok(Number.isNaN(parseIsoLocal('2021-13-09 12:43:51')));
   assert.ok(Number.isNaN(parseIsoLocal('2021-03-09T12:43:51')));

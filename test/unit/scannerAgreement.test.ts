@@ -280,7 +280,8 @@ const CORPORA: Array<[string, Omit<CorpusOptions, 'messages'>]> = [
   ['retries in groups of their own, per-attempt ids, year turn', { seed: 16, retryLayout: 'separate', deliveryIds: 'per-attempt', start: '2021-12-31 22:00:00', garbage: 0.02 }],
   ['spamdyke stamps in RFC 3339, entries run together, junk, cut files', { seed: 18, spamdykeStamps: 'rfc3339', runTogether: 0.1, garbage: 0.1, truncate: true }],
   ['spamdyke at log level verbose, junk, CRLF', { seed: 19, spamdykeLogLevel: 'verbose', garbage: 0.1, crlf: true }],
-  ['spamdyke stamps as journalctl -o short-iso writes them, entries run together, junk', { seed: 20, spamdykeStamps: 'journal', runTogether: 0.1, garbage: 0.1 }],
+  ['spamdyke stamps as journalctl -o short-iso writes them, entries run together, junk', { seed: 20, spamdykeStamps: 'short-iso', runTogether: 0.1, garbage: 0.1 }],
+  ['spamdyke stamps as journalctl -o short-precise writes them, entries run together, junk', { seed: 21, spamdykeStamps: 'short-precise', runTogether: 0.1, garbage: 0.1 }],
 ];
 
 for (const [name, options] of CORPORA) {

@@ -85,6 +85,14 @@ function unicodeSpaceAt(buf: Buffer, i: number): boolean {
   }
 }
 
+/** The end of `.123456` (1–9 digits) at p, p itself when there is none, -1 for a bare dot. */
+function fractionEnd(buf: Buffer, p: number): number {
+  if (buf[p] !== 46) return p;
+  let n = 0;
+  while (n < 9 && isDigit(buf[p + 1 + n])) n++;
+  return n ? p + 1 + n : -1;
+}
+
 function byteAt(buf: Buffer, b: number, from: number, end: number): number {
   for (let i = from; i < end; i++) if (buf[i] === b) return i;
   return -1;
@@ -378,7 +386,7 @@ export class LogScanner {
   }
 
   /**
-   * A syslog stamp at p: classic `Mon DD HH:MM:SS`, or RFC 3339 (`2021-03-09T11:10:37.123456+01:00`,
+   * A syslog stamp at p: classic `Mon DD HH:MM:SS` (with an optional fraction), or RFC 3339 (`2021-03-09T11:10:37.123456+01:00`,
    * the fraction and zone optional, the zone also as `+0100`). Sets stampMonth, stampDay, stampSeconds and stampYear (0
    * for the classic stamp) and returns the stamp's end, or -1.
    */
@@ -390,7 +398,7 @@ export class LogScanner {
       this.stampDay = buf[p + 4] === SP ? (isDigit(buf[p + 5]) ? buf[p + 5] - 48 : -1) : d2(buf, p + 4);
       this.stampYear = 0;
       this.stampMonth = month;
-      return this.stampClock(buf, p + 7) ? p + 15 : -1;
+      return this.stampClock(buf, p + 7) ? fractionEnd(buf, p + 15) : -1;
     }
     if (buf[p + 4] !== DASH || buf[p + 7] !== DASH || buf[p + 10] !== 84 || buf[p + 13] !== COLON || buf[p + 16] !== COLON) return -1;
     const y1 = d2(buf, p), y2 = d2(buf, p + 2);
@@ -398,13 +406,8 @@ export class LogScanner {
     this.stampMonth = d2(buf, p + 5);
     this.stampDay = d2(buf, p + 8);
     if (this.stampYear < 1970 || this.stampMonth < 1 || this.stampMonth > 12 || !this.stampClock(buf, p + 11)) return -1;
-    let end = p + 19;
-    if (buf[end] === 46) {
-      let n = 0;
-      while (n < 9 && isDigit(buf[end + 1 + n])) n++;
-      if (!n) return -1;
-      end += 1 + n;
-    }
+    let end = fractionEnd(buf, p + 19);
+    if (end < 0) return -1;
     const z = buf[end];
     if (z === 90) end++;
     else if (z === 43 || z === DASH) {

@@ -3,7 +3,7 @@ import { skipLeading, trimmedEnd } from './parseCommon';
 import { parseSyslogStamp } from './time';
 
 // A classic syslog stamp, or RFC 3339 as rsyslog writes by default (see parseSyslogStamp).
-const ENTRY_START = /(?:^|[ \t])((?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?) \S+ spamdyke\[\d+\]: )/g;
+const ENTRY_START = /(?:^|[ \t])((?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2}(?:\.\d{1,9})?|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?) \S+ spamdyke\[\d+\]: )/g;
 const LABELS: Array<[string, FieldName]> = [
   [' from: ', 'from'], [' to: ', 'to'], [' origin_ip: ', 'origin_ip'], [' origin_rdns: ', 'origin_rdns'],
   [' auth: ', 'auth'], [' encryption: ', 'encryption'], [' reason: ', 'reason'],

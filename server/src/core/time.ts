@@ -55,7 +55,8 @@ export interface SyslogStamp {
 }
 
 /**
- * Parses a syslog timestamp at `at`: the classic `Mon DD HH:MM:SS` (day space- or zero-padded),
+ * Parses a syslog timestamp at `at`: the classic `Mon DD HH:MM:SS` (day space- or zero-padded;
+ * with a fraction of the second as journalctl's short-precise output writes it),
  * or RFC 3339 as rsyslog writes it with its default high-precision format
  * (`2021-03-09T11:10:37.123456+01:00`; fraction and zone optional; the zone also as `+0100`, as
  * journalctl's short-iso output writes it). The clock time is kept as
@@ -63,6 +64,14 @@ export interface SyslogStamp {
  */
 export function parseSyslogStamp(s: string, at = 0): SyslogStamp | undefined {
   return parseClassicStamp(s, at) ?? parseRfc3339Stamp(s, at);
+}
+
+/** Length of `.123456` (1–9 digits) at `at`: 0 for none, -1 for a dot without digits. */
+function fractionLength(s: string, at: number): number {
+  if (s.charCodeAt(at) !== 46) return 0;
+  let digits = 0;
+  while (digits < 9 && digit(s, at + 1 + digits) >= 0) digits++;
+  return digits ? 1 + digits : -1;
 }
 
 function parseClassicStamp(s: string, at: number): SyslogStamp | undefined {
@@ -74,7 +83,9 @@ function parseClassicStamp(s: string, at: number): SyslogStamp | undefined {
   if (s.charCodeAt(at + 6) !== 32 || s.charCodeAt(at + 9) !== 58 || s.charCodeAt(at + 12) !== 58) return undefined;
   const h = twoDigits(s, at + 7), m = twoDigits(s, at + 10), sec = twoDigits(s, at + 13);
   if (day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return undefined;
-  return { month, day, secondsOfDay: h * 3600 + m * 60 + sec, year: 0, length: 15 };
+  const fraction = fractionLength(s, at + 15);
+  if (fraction < 0) return undefined;
+  return { month, day, secondsOfDay: h * 3600 + m * 60 + sec, year: 0, length: 15 + fraction };
 }
 
 function parseRfc3339Stamp(s: string, at: number): SyslogStamp | undefined {
@@ -84,13 +95,9 @@ function parseRfc3339Stamp(s: string, at: number): SyslogStamp | undefined {
   const month = twoDigits(s, at + 5), day = twoDigits(s, at + 8);
   const h = twoDigits(s, at + 11), m = twoDigits(s, at + 14), sec = twoDigits(s, at + 17);
   if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return undefined;
-  let end = at + 19;
-  if (s.charCodeAt(end) === 46) {
-    let digits = 0;
-    while (digit(s, end + 1 + digits) >= 0 && digits < 9) digits++;
-    if (!digits) return undefined;
-    end += 1 + digits;
-  }
+  const fraction = fractionLength(s, at + 19);
+  if (fraction < 0) return undefined;
+  let end = at + 19 + fraction;
   const z = s.charCodeAt(end);
   if (z === 90) end++;
   else if (z === 43 || z === 45) {
