@@ -115,7 +115,12 @@ connection.onDidChangeConfiguration((params) => {
   else if (params.settings && typeof params.settings === 'object' && 'mailLogLens' in params.settings) applySettings(params.settings, true);
 });
 
+// TextDocuments reports the opened text as a change too, right after the open. That one is
+// skipped by remembering the open, not by the version: clients count versions from 0 (Neovim,
+// Helix, Emacs) or from 1 (VS Code).
+const justOpened = new Set<string>();
 documents.onDidOpen((e) => {
+  justOpened.add(e.document.uri);
   const p = uriToPath(e.document.uri);
   if (!p) return;
   openDocuments.opened(p, e.document.uri);
@@ -130,10 +135,11 @@ documents.onDidOpen((e) => {
 });
 documents.onDidChangeContent((e) => {
   const p = uriToPath(e.document.uri);
-  if (!p || e.document.version <= 1) return;
+  if (justOpened.delete(e.document.uri) || !p) return;
   indexer.documentEdited(p, () => e.document.getText());
 });
 documents.onDidClose((e) => {
+  justOpened.delete(e.document.uri);
   const p = uriToPath(e.document.uri);
   if (!p) return;
   openDocuments.closed(p);

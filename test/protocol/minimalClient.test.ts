@@ -132,3 +132,34 @@ test('log text that exists only in the editor (untitled buffers) is indexed and 
     await c.close();
   }
 });
+
+test('a client that counts document versions from 0 (Neovim, Helix, Emacs) has its first edit seen', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-version0-'));
+  const c = await startServer(dir, { capabilities: {} });
+  try {
+    const file = path.join(dir, 'delivery.log');
+    const text = fs.readFileSync(path.join(FORMATS, 'delivery.log'), 'utf8');
+    fs.writeFileSync(file, text);
+    const at = { textDocument: { uri: uri(file) }, position: { line: 1, character: 5 }, context: { includeDeclaration: true } };
+    c.notify('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'log', version: 0, text } });
+    let refs: unknown[] = [];
+    for (let i = 0; i < 100 && refs.length !== 3; i++) {
+      refs = (await c.request<unknown[] | null>('textDocument/references', at)) ?? [];
+      if (refs.length !== 3) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(refs.length, 3, 'the opened delivery group');
+    // The first edit (version 1) adds a second attempt to the group.
+    const edited = text.replace('2021-03-09 12:43:51, result, 114878, success, did_0+0+1/',
+      '2021-03-09 12:43:51, result, 114878, success, did_0+0+1/\n2021-03-09 12:43:52, try, 114879, local, other@example.com\n2021-03-09 12:43:52, result, 114879, success, did_0+0+1/');
+    assert.notEqual(edited, text);
+    c.notify('textDocument/didChange', { textDocument: { uri: uri(file), version: 1 }, contentChanges: [{ text: edited }] });
+    for (let i = 0; i < 100 && refs.length !== 5; i++) {
+      refs = (await c.request<unknown[] | null>('textDocument/references', at)) ?? [];
+      if (refs.length !== 5) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(refs.length, 5, 'the edited group, with the attempt the first edit added');
+  } finally {
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
