@@ -24,6 +24,11 @@ import { listMessages, MESSAGES_REQUEST } from './features/messages';
 import { Settings, readSettings, includeFilter, DEFAULT_SETTINGS } from './settings';
 
 const connection = createConnection(ProposedFeatures.all);
+// A promise no code waits for must not end the server (Node's default for an unhandled
+// rejection): say what failed, in the client's log, and go on.
+process.on('unhandledRejection', (reason) => {
+  connection.console.error(`Mail Log Lens: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+});
 const documents = new TextDocuments(TextDocument);
 let settings: Settings = DEFAULT_SETTINGS;
 const index = new LogIndex({ windowSeconds: settings.correlationWindowSeconds, defaultYear: settings.spamdykeYear ?? undefined });
@@ -70,14 +75,18 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(async () => {
   if (canConfigure) {
-    void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    // A client may refuse a registration (or not know the request) although it announced it.
+    void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
     await refreshSettings();
   }
-  if (canWatch) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-  } else {
+  const watchDisk = () => {
     diskWatcher = new DiskWatcher((changes) => void indexer.filesChanged(changes, uriToDiskPath));
     for (const f of folders) diskWatcher.watch(f, true);
+  };
+  if (canWatch) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch(watchDisk);
+  } else {
+    watchDisk();
   }
   if (canFollowFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { after, before } from 'node:test';
 import { pathToFileURL } from 'url';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, MessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 /** The repository root: the nearest folder up from this (bundled) file holding our package.json. */
 function repoRoot(): string {
@@ -49,6 +49,8 @@ export interface StartOptions {
   configuration?: unknown;
   /** Client capabilities to announce instead of the usual ones (e.g. `{}` for a minimal client). */
   capabilities?: unknown;
+  /** Answer `client/registerCapability` with an error, as a client may that announced it anyway. */
+  refuseRegistrations?: boolean;
 }
 
 export async function startServer(rootFolder: string | undefined, options: StartOptions = {}): Promise<TestClient> {
@@ -79,7 +81,7 @@ export async function startServer(rootFolder: string | undefined, options: Start
     }
   });
   connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
-  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('client/registerCapability', () => (options.refuseRegistrations ? new ResponseError(-32601, 'registration refused') : null));
   connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
   const diagnostics = new Map<string, PublishedDiagnostic[]>();
   connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: PublishedDiagnostic[] }) => diagnostics.set(p.uri, p.diagnostics));

@@ -163,3 +163,26 @@ test('a client that counts document versions from 0 (Neovim, Helix, Emacs) has i
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a client that refuses the server\'s registrations keeps a live server, which then watches the disk itself', { timeout: 30000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-refuse-'));
+  for (const f of ['smtp_25.log', 'spamdyke.log']) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, f));
+  const c = await startServer(dir, { refuseRegistrations: true });
+  try {
+    await c.indexed();
+    const at = { textDocument: { uri: uri(path.join(dir, 'spamdyke.log')) }, position: { line: 1, character: 45 }, context: { includeDeclaration: true } };
+    assert.equal((await c.request<unknown[]>('textDocument/references', at)).length, 8);
+    // No didChangeWatchedFiles will come: the server's own watcher sees the delivery log arrive.
+    fs.copyFileSync(path.join(FORMATS, 'delivery.log'), path.join(dir, 'delivery.log'));
+    let refs: unknown[] = [];
+    for (let i = 0; i < 100 && refs.length !== 11; i++) {
+      refs = await c.request<unknown[]>('textDocument/references', at);
+      if (refs.length !== 11) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(refs.length, 11, 'the new delivery log joins the message');
+    assert.equal(c.process.exitCode, null, 'the server is running');
+  } finally {
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
