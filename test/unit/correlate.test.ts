@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
+import * as fs from 'fs';
+import * as os from 'os';
 import { LogIndex, findLogFiles } from '../../server/src/core/logIndex';
 import { parseLogText } from '../../server/src/core/readLog';
 import { correlate, forEachLine, materialize, sortIndex } from '../../server/src/core/correlate';
@@ -208,4 +210,21 @@ test('betweenPhases is called between the phases of each folder and changes noth
   assert.ok(calls >= 3, `called ${calls} times`);
   assert.equal(b.messageCount, a.messageCount);
   for (let m = 0; m < a.messageCount; m++) assert.deepEqual(b.linesOf(b.message(m)).map((r) => r.line), a.linesOf(a.message(m)).map((r) => r.line));
+});
+
+test('folder walking follows symbolic links once: no loop, no log indexed twice', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-links-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'logs'));
+    for (const f of fs.readdirSync(FORMATS)) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, 'logs', f));
+    fs.symlinkSync('..', path.join(dir, 'logs', 'up'));
+    fs.symlinkSync('.', path.join(dir, 'logs', 'here'));
+    fs.symlinkSync(path.join(dir, 'logs', 'spamdyke.log'), path.join(dir, 'spamdyke-copy.log'));
+    const found = await findLogFiles([dir]);
+    assert.deepEqual(found.map((f) => path.relative(dir, f.path)).sort(), ['logs/delivery.log', 'logs/smtp_25.log', 'logs/spamdyke.log']);
+    const snap = await load(dir);
+    assert.equal(snap.messageCount, 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

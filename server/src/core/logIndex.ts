@@ -121,6 +121,9 @@ export class LogIndex {
 /** Files under the given folders (or the files themselves) whose content is a mail log. */
 export async function findLogFiles(roots: string[], include?: (p: string) => boolean, maxFiles = 10000): Promise<Array<{ path: string; format: LogFormat }>> {
   const found: Array<{ path: string; format: LogFormat }> = [];
+  // Symbolic links can lead back up the tree or to a file seen already: each folder and file is
+  // visited once, under the first path that reaches it.
+  const seen = new Set<string>();
   const visit = async (p: string, depth: number, explicit: boolean): Promise<void> => {
     if (found.length >= maxFiles) return;
     let st: fs.Stats;
@@ -128,6 +131,12 @@ export async function findLogFiles(roots: string[], include?: (p: string) => boo
       st = await fs.promises.stat(p);
     } catch {
       return;
+    }
+    // Some file systems report no inode numbers (0): there nothing is skipped.
+    if (st.ino) {
+      const key = `${st.dev}:${st.ino}`;
+      if (seen.has(key)) return;
+      seen.add(key);
     }
     if (st.isDirectory()) {
       if (depth > 12 || (!explicit && SKIP_DIRS.has(path.basename(p)))) return;
