@@ -1,6 +1,7 @@
 // `npm run bench`: indexing speed and memory against lnav, and LSP request latency, on a
 // generated corpus of about 130 MB (120,000 messages in five files).
-//   node out/bench/bench.js [--messages N] [--seed N] [--runs N] [--no-lnav] [--no-lsp] [--out DIR]
+//   node out/bench/bench.js [--messages N] [--seed N] [--runs N] [--no-lnav] [--no-lsp] [--live-only] [--out DIR]
+// --live-only: of the LSP part, only the live-log scenario (a log written while the server runs).
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -120,7 +121,10 @@ async function main(): Promise<void> {
   }
   console.log(`messages found: ${stats.messages.toLocaleString('en-US')}; unparsed lines: ${stats.unparsedLines}; ambiguous links: ${stats.ambiguousLinks}`);
 
-  if (!args.includes('--no-lsp')) await lspLatency(dir, files);
+  if (!args.includes('--no-lsp')) {
+    if (!args.includes('--live-only')) await lspLatency(dir, files);
+    await liveLog(files);
+  }
 }
 
 /** p50/p99 of hover, definition and references at random positions, through the stdio server. */
@@ -182,6 +186,70 @@ async function lspLatency(folder: string, files: string[]): Promise<void> {
   const peak = memoryOf(client.process.pid, 'VmHWM', 'LSP server: peak memory over all of the above');
   if (peak) console.log(peak);
   await client.close();
+}
+
+/** CPU seconds a process has used so far, from /proc (Linux); NaN where /proc is not there. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * A log that is being written: one SMTP transaction is appended to the port-25 log every 100 ms
+ * for 10 s, each followed by a file-change notification, on a copy of the download. Prints the
+ * CPU the server used meanwhile and how long after the last append its answers include it.
+ */
+async function liveLog(files: string[]): Promise<void> {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-live-'));
+  try {
+    for (const f of files) fs.copyFileSync(f, path.join(copy, path.basename(f)));
+    const smtp = path.join(copy, 'smtp_25.log');
+    if (!fs.existsSync(smtp)) return;
+    const client = await startServer(copy, { configuration: { diagnostics: 'none' } });
+    await client.indexed();
+    const lastLine = () => fs.readFileSync(smtp).toString('latin1').split('\n').length - 2;
+    const refsOf = (line: number) => client.request<unknown[]>('textDocument/references', { textDocument: { uri: uri(smtp) }, position: { line, character: 5 }, context: { includeDeclaration: true } });
+    await refsOf(0);
+    const cpu0 = cpuSeconds(client.process.pid);
+    const t0 = Date.now();
+    let n = 0;
+    while (Date.now() - t0 < 10000) {
+      const at = `2030-01-01 00:00:${String(n % 60).padStart(2, '0')}`;
+      fs.appendFileSync(smtp, `${at}, from, live${n}@elsewhere.example.net\n${at}, resp, 250 ok\n${at}, to, <r${n}@example.com>\n${at}, resp, 554 no\n\n`);
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(smtp), type: 2 }] });
+      n++;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const appended = Date.now();
+    const target = lastLine() - 1;
+    let caughtUp = NaN;
+    while (Date.now() - appended < 60000) {
+      if ((await refsOf(target)).length === 4) {
+        caughtUp = Date.now() - appended;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Then until the server has been idle for half a second: work queued before still counts.
+    let last = cpuSeconds(client.process.pid), idleSince = Date.now();
+    while (Date.now() - idleSince < 500 && Date.now() - appended < 120000) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = cpuSeconds(client.process.pid);
+      if (now > last + 0.02) idleSince = Date.now();
+      last = now;
+    }
+    const busy = (idleSince - appended) / 1000;
+    const cpu = last - cpu0;
+    console.log(`\nlive log: ${n} appends to the ${(fs.statSync(smtp).size / 1e6).toFixed(0)} MB port-25 log over 10 s (a transaction every 100 ms):`);
+    console.log(`  the last append answered ${Number.isNaN(caughtUp) ? 'not within 60 s' : `${(caughtUp / 1000).toFixed(1)} s after it was written`}; the server busy until ${busy.toFixed(1)} s after it, using ${cpu.toFixed(1)} s of CPU in all`);
+    await client.close();
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 /** A process's memory figure from /proc (Linux), as text; '' where /proc is not there. */

@@ -7,9 +7,19 @@ import { findLogFiles, LogIndex } from './core/logIndex';
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * A log being written changes again before it has been read again. Its changes are coalesced:
+ * one re-read per file waits at a time, and it starts no sooner than the longer of this and four
+ * times what the last re-read of that file cost (reading and correlating again), so that a
+ * growing log keeps the server busy for about a fifth of the time at most.
+ */
+const MIN_REREAD_MS = 1000;
+
 export class WorkspaceIndexer {
   private queue: Promise<void> = Promise.resolve();
   private readonly editTimers = new Map<string, NodeJS.Timeout>();
+  private readonly rereadTimers = new Map<string, NodeJS.Timeout>();
+  private readonly lastReread = new Map<string, { at: number; took: number }>();
   private readonly folders = new Set<string>();
   private readonly looseFolders = new Set<string>();
   private onIndexed: (() => void) | undefined;
@@ -104,17 +114,44 @@ export class WorkspaceIndexer {
   }
 
   filesChanged(changes: FileEvent[], toPath: (uri: string) => string | undefined): Promise<void> {
-    return this.run(async () => {
+    const reread: string[] = [];
+    const done = this.run(async () => {
       for (const c of changes) {
         const p = toPath(c.uri);
         if (!p || !(this.isInFolders(p) || this.looseFolders.has(path.dirname(p)))) continue;
         if (c.type === FileChangeType.Deleted) {
+          clearTimeout(this.rereadTimers.get(p));
+          this.rereadTimers.delete(p);
           this.index.removeFile(p);
           this.index.removeFolder(p);
         } else if (this.include(p) || this.index.has(p)) {
-          await this.index.indexFile(p, { between: yieldToRequests });
+          reread.push(p);
         }
       }
+    });
+    return done.then(() => Promise.all(reread.map((p) => this.rereadSoon(p)))).then(() => undefined);
+  }
+
+  /** Reads a changed file again, coalescing changes that come faster than that (MIN_REREAD_MS). */
+  private rereadSoon(filePath: string): Promise<void> {
+    if (this.rereadTimers.has(filePath)) return Promise.resolve();
+    const last = this.lastReread.get(filePath);
+    const wait = last ? Math.max(0, last.at + Math.max(MIN_REREAD_MS, 4 * last.took) - Date.now()) : 0;
+    return new Promise<void>((resolve) => {
+      this.rereadTimers.set(filePath, setTimeout(() => {
+        // From here on, a new change waits for its own re-read: this one may have read too early.
+        this.rereadTimers.delete(filePath);
+        void this.run(async () => {
+          const start = Date.now();
+          try {
+            await this.index.indexFile(filePath, { between: yieldToRequests });
+            // Correlating again is part of the cost of a change (the next request would do it).
+            this.index.snapshot();
+          } finally {
+            this.lastReread.set(filePath, { at: Date.now(), took: Date.now() - start });
+          }
+        }).then(resolve);
+      }, wait));
     });
   }
 

@@ -52,6 +52,23 @@ test('a file appended to on disk is indexed again and its new message correlates
   assert.deepEqual(keys(got), ['smtp_25.log:13', 'smtp_25.log:14', 'smtp_25.log:15', 'smtp_25.log:16', 'smtp_25.log:17', 'spamdyke.log:2']);
 });
 
+test('a log written in a quick burst, one change notice per write, ends up complete', async () => {
+  const file = path.join(dir, 'smtp_25.log');
+  const before = fs.readFileSync(file, 'utf8').split('\n').length - 1;
+  for (let n = 0; n < 20; n++) {
+    const at = `2021-03-09 14:00:${String(n).padStart(2, '0')}`;
+    fs.appendFileSync(file, `\n${at}, from, burst${n}@elsewhere.example.net\n${at}, resp, 250 ok\n${at}, to, <recipient@example.com>\n${at}, resp, 554 no\n`);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(file), type: 2 }] });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // The last transaction's four lines, whatever re-reads the server coalesced on the way.
+  const last = before + 20 * 5 - 1;
+  const got = await eventually(() => refs('smtp_25.log', last), (r) => r.length === 4, 'references of the last written transaction');
+  assert.deepEqual(keys(got), [last - 3, last - 2, last - 1, last].map((l) => `smtp_25.log:${l}`).sort());
+  const first = await refs('smtp_25.log', before + 1);
+  assert.equal(first.length, 4, 'the first transaction of the burst is there too');
+});
+
 test('unsaved edits in an editor take the place of the file on disk, and closing reverts', async () => {
   const file = path.join(dir, 'delivery.log');
   const onDisk = fs.readFileSync(file, 'utf8');
