@@ -6,7 +6,11 @@ import * as path from 'path';
 import { FileChangeType, FileEvent } from 'vscode-languageserver/node';
 import { pathToUri } from './features/locations';
 
-/** A log being written to changes many times a second: one event per file after it settles. */
+/**
+ * A log being written to changes many times a second: its changes within this time make one
+ * event. The first change starts the wait and later ones join it; a wait restarted by every
+ * change would never end while the log is being written.
+ */
 const SETTLE_MS = 300;
 
 export class DiskWatcher {
@@ -48,7 +52,7 @@ export class DiskWatcher {
   }
 
   private touched(file: string): void {
-    clearTimeout(this.timers.get(file));
+    if (this.timers.has(file)) return;
     this.timers.set(file, setTimeout(() => {
       this.timers.delete(file);
       const type = fs.existsSync(file) ? FileChangeType.Changed : FileChangeType.Deleted;

@@ -186,3 +186,39 @@ test('a client that refuses the server\'s registrations keeps a live server, whi
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('without client watchers, a log that is written to all the time is still followed while it is written', { timeout: 30000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-writing-'));
+  const file = path.join(dir, 'smtp_25.log');
+  fs.copyFileSync(path.join(FORMATS, 'smtp_25.log'), file);
+  const c = await startServer(dir, { capabilities: {} });
+  let writing = true;
+  try {
+    const before = fs.readFileSync(file, 'utf8').split('\n').length - 1;
+    // A transaction every 100 ms for 4 s: more often than the watcher's 300 ms wait.
+    const writer = (async () => {
+      for (let n = 0; n < 40; n++) {
+        const at = `2021-03-09 15:00:${String(n % 60).padStart(2, '0')}`;
+        fs.appendFileSync(file, `\n${at}, from, w${n}@elsewhere.example.net\n${at}, resp, 250 ok\n${at}, to, <recipient@example.com>\n${at}, resp, 554 no\n`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      writing = false;
+    })();
+    const third = before + 2 * 5 + 1;
+    let seenWhileWriting = false;
+    while (writing) {
+      const refs = (await c.request<unknown[] | null>('textDocument/references', { textDocument: { uri: uri(file) }, position: { line: third, character: 5 }, context: { includeDeclaration: true } })) ?? [];
+      if (refs.length === 4) {
+        seenWhileWriting = writing;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await writer;
+    assert.ok(seenWhileWriting, 'the third transaction was indexed while the log was still being written');
+  } finally {
+    writing = false;
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
