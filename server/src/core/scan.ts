@@ -108,6 +108,7 @@ const LOCAL = Buffer.from('local'), REMOTE = Buffer.from('remote');
 const SUCCESS = Buffer.from('success'), DEFERRAL = Buffer.from('deferral'), FAILURE = Buffer.from('failure');
 const QUEUED_PREFIX = Buffer.from('250 ok '), QP_REASON_PREFIX = Buffer.from('250_ok_');
 const ALLOWED = Buffer.from('ALLOWED'), DENIED = Buffer.from('DENIED'), TIMEOUT = Buffer.from('TIMEOUT');
+const ERROR_WORD = Buffer.from('ERROR'), DEBUG_WORD = Buffer.from('DEBUG'), EXCESSIVE_WORD = Buffer.from('EXCESSIVE');
 
 export class LogScanner {
   private readonly offsets: Column<Float64Array | Uint32Array>;
@@ -437,6 +438,13 @@ export class LogScanner {
     const vs = close + 3;
     let ve = byteAt(buf, SP, vs, e);
     if (ve < 0) ve = e;
+    // spamdyke's error and debug output (`ERROR(func()@file.c:12): ...`, `DEBUG(...): ...`), which
+    // at its debug level can be most of the log.
+    const word = bytesAre(buf, vs, ERROR_WORD) || bytesAre(buf, vs, DEBUG_WORD) ? 5 : bytesAre(buf, vs, EXCESSIVE_WORD) ? 9 : 0;
+    if (word && (buf[vs + word] === 40 || buf[vs + word] === COLON)
+      && (buf[ve - 1] === COLON || !(ve + SPAMDYKE_LABELS[0].length <= e && bytesAre(buf, ve, SPAMDYKE_LABELS[0])))) {
+      return this.spamdykeDiagnostic(buf, vs, ve, e, lineNo);
+    }
     if (buf[ve - 1] === COLON) return false;
     for (let i = vs; i < ve; i++) {
       const b = buf[i];
