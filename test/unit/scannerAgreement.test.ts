@@ -310,6 +310,16 @@ const SPAMDYKE_TAIL = 'origin_ip: 198.51.100.25 origin_rdns: mail.elsewhere.exam
 
 const EDGE_LINES: Record<LogFormat, string[]> = {
   smtp: [
+    `${D}, auth, login, user@example.com`,
+    `${D}, helo, mail.example.net`,
+    `${D}, auth_plain, x`,
+    `${D}, auth, `,
+    `${D}, auth,`,
+    `${D}, a, x`,
+    `${D}, Auth, login`,
+    `${D}, fromx, a@example.com`,
+    `${D}, auth2, x`,
+    `${D}, helo, mail.example.net ${D}, from, a@example.com`,
     `${D}, from, correspondent@elsewhere.example.net`,
     `${D}, from, `,
     `${D}, from,`,

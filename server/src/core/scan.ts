@@ -347,7 +347,13 @@ export class LogScanner {
       this.smtp.size(lineNo, time);
       return this.accept(LineKind.SmtpSize);
     }
-    return false;
+    // A kind FORMATS.md does not name (auth, helo, ...), as the full parser takes it: a lower-case
+    // word and a detail. It stays in its transaction; its detail is not read.
+    let ke = k;
+    while (ke < e && ((buf[ke] >= 97 && buf[ke] <= 122) || buf[ke] === 95)) ke++;
+    if (ke - k < 2 || ke + 1 >= e || buf[ke] !== COMMA || buf[ke + 1] !== SP || this.hasSecondEntry(buf, k, e)) return false;
+    this.smtp.other(lineNo, time);
+    return this.accept(LineKind.SmtpOther);
   }
 
   private deliveryEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
