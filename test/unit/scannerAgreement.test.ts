@@ -392,6 +392,13 @@ const EDGE_LINES: Record<LogFormat, string[]> = {
     `\ufeff${D}, size, 100`,
   ],
   delivery: [
+    `${D}, status, local 0/10 remote 1/20`,
+    `${D}, bounce, 114878, qp 15400`,
+    `${D}, status, `,
+    `${D}, status,`,
+    `${D}, Status, x`,
+    `${D}, tryx, 1, local, a@example.com`,
+    `${D}, status, x ${D}, init, <a@example.com>`,
     `${D}, init, <correspondent@elsewhere.example.net>`,
     `${D}, init, <>`,
     `${D}, init, <Correspondent@Elsewhere.Example.NET>`,

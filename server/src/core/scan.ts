@@ -347,13 +347,20 @@ export class LogScanner {
       this.smtp.size(lineNo, time);
       return this.accept(LineKind.SmtpSize);
     }
-    // A kind FORMATS.md does not name (auth, helo, ...), as the full parser takes it: a lower-case
-    // word and a detail. It stays in its transaction; its detail is not read.
-    let ke = k;
-    while (ke < e && ((buf[ke] >= 97 && buf[ke] <= 122) || buf[ke] === 95)) ke++;
-    if (ke - k < 2 || ke + 1 >= e || buf[ke] !== COMMA || buf[ke + 1] !== SP || this.hasSecondEntry(buf, k, e)) return false;
+    // A kind FORMATS.md does not name (auth, helo, ...). It stays in its transaction.
+    if (!this.otherKind(buf, k, e)) return false;
     this.smtp.other(lineNo, time);
     return this.accept(LineKind.SmtpOther);
+  }
+
+  /**
+   * An entry of a kind FORMATS.md does not name, as the full parsers take it: a lower-case word,
+   * `, ` and a detail, which is not read; and no other entry on the line.
+   */
+  private otherKind(buf: Buffer, k: number, e: number): boolean {
+    let ke = k;
+    while (ke < e && ((buf[ke] >= 97 && buf[ke] <= 122) || buf[ke] === 95)) ke++;
+    return ke - k >= 2 && ke + 1 < e && buf[ke] === COMMA && buf[ke + 1] === SP && !this.hasSecondEntry(buf, k, e);
   }
 
   private deliveryEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
@@ -389,7 +396,9 @@ export class LogScanner {
       this.delivery.result(lineNo, time, id, outcome);
       return this.accept(LineKind.DeliveryResult);
     }
-    return false;
+    if (!this.otherKind(buf, k, e)) return false;
+    this.delivery.other(lineNo, time);
+    return this.accept(LineKind.DeliveryOther);
   }
 
   /**
