@@ -167,7 +167,10 @@ export interface SpamdykeTable {
   year: Uint16Array;
   qp: Uint32Array;
   epoch: Uint32Array;
-  /** spamdyke's process id, one per SMTP connection (0 if the line has none). */
+  /**
+   * spamdyke's process id, one per SMTP connection (0 if the line has none). Empty when the file
+   * has no diagnostic lines, the only ones joined by it.
+   */
   pid: Uint32Array;
   diagnostics: SpamdykeDiagnostics;
 }

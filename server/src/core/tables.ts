@@ -227,7 +227,9 @@ export class SpamdykeBuilder {
       count: this.line.length,
       line: this.line.finish(), verdict: this.verdict.finish(), sender: this.sender.finish(), recipient: this.recipient.finish(),
       hasEnvelope: this.hasEnvelope.finish(), ip: this.ip.finish(), month: this.month.finish(), day: this.day.finish(),
-      secondsOfDay: this.sod.finish(), year: this.year.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(), pid: this.pid.finish(),
+      secondsOfDay: this.sod.finish(), year: this.year.finish(), qp: this.qp.finish(), epoch: this.epoch.finish(),
+      // Only diagnostic lines are joined by pid: without them, the column is not kept.
+      pid: this.dLine.length ? this.pid.finish() : new Uint32Array(0),
       diagnostics: {
         count: this.dLine.length, line: this.dLine.finish(), pid: this.dPid.finish(), month: this.dMonth.finish(), day: this.dDay.finish(),
         secondsOfDay: this.dSod.finish(), year: this.dYear.finish(),
