@@ -72,3 +72,10 @@ test('hovering a FILTER code explains it and points at the message\'s SMTP reply
   assert.match(hover.contents.value, /reverse DNS/);
   assert.match(hover.contents.value, /For this message/);
 });
+
+test('hovering the pid of a verdict line lists the diagnostic lines of its connection', async () => {
+  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', at(4, 36));
+  assert.ok(hover);
+  assert.match(hover.contents.value, /spamdyke process id/);
+  assert.match(hover.contents.value, /spamdyke\.log#L4\b/);
+});

@@ -64,7 +64,9 @@ function reasonCodeBlocks(raw: string): string[] {
 
 function pidAnswer(t: HoverTarget): HoverAnswer {
   const pid = fieldValue(t);
-  const sameConnection = (t.message?.spamdyke ?? []).filter((r) => r.line !== t.line && r.file === t.file.id);
+  const m = t.message;
+  const sameConnection = [...(m?.spamdyke ?? []), ...(m?.spamdykeDiagnostics ?? [])].filter((r) => r.line !== t.line && r.file === t.file.id)
+    .sort((a, b) => a.line - b.line);
   const blocks = [labelled('spamdyke process id:', `${pid}. spamdyke runs once per SMTP connection, so lines with the same pid close together in time come from the same connection (one line per recipient). It is not qmail's queue process id (qp).`)];
   if (sameConnection.length) blocks.push(`${labelled('For this message:', 'its other spamdyke lines:')} ${sameConnection.slice(0, 8).map((r) => lineLink(t.file.path, r.line)).join(' ')}`);
   return answerFor(t, blocks);
