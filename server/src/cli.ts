@@ -25,6 +25,8 @@ export interface Stats {
   ambiguousMessages: number;
   unparsedLines: number;
   unparsedSamples: Array<{ path: string; line: number; reason: string }>;
+  /** Files that start with lines of another file of the same kind (the same log downloaded twice). */
+  repeats: Array<{ path: string; lines: number; of: string; fromLine: number }>;
   utcOffsetSeconds?: number;
   utcOffsetAgreement?: string;
 }
@@ -59,6 +61,7 @@ export function computeStats(snap: Snapshot): Stats {
     ambiguousMessages,
     unparsedLines: snap.files.reduce((n, f) => n + f.parsed.problems.count, 0),
     unparsedSamples,
+    repeats: snap.files.filter((f) => f.repeat).map((f) => ({ path: f.path, lines: f.repeat!.lines, of: f.repeat!.of, fromLine: f.repeat!.fromLine + 1 })),
     utcOffsetSeconds: off?.seconds,
     utcOffsetAgreement: off ? `${off.agreeing} of ${off.total}` : undefined,
   };
@@ -92,6 +95,9 @@ export function renderStats(s: Stats, seconds: number): string {
   out.push('', `Ambiguous links: ${n(s.ambiguousLinks)} (in ${n(s.ambiguousMessages)} messages)`);
   out.push(`Unparsed lines: ${n(s.unparsedLines)}`);
   for (const u of s.unparsedSamples) out.push(`  ${u.path}:${u.line}: ${u.reason}`);
+  for (const r of s.repeats) {
+    out.push(`Repeated lines: lines 1-${n(r.lines)} of ${r.path} are lines ${n(r.fromLine)}-${n(r.fromLine + r.lines - 1)} of ${r.of} (the same log downloaded twice?); their messages are counted once`);
+  }
   if (s.utcOffsetSeconds !== undefined) out.push(`Server UTC offset: ${formatOffset(s.utcOffsetSeconds)} (${s.utcOffsetAgreement} queued messages agree)`);
   return out.join('\n');
 }

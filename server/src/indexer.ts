@@ -147,6 +147,7 @@ export class WorkspaceIndexer {
             await this.index.indexFile(filePath, { between: yieldToRequests });
             // Correlating again is part of the cost of a change (the next request would do it).
             this.index.snapshot();
+            this.reportProblems();
           } finally {
             this.lastReread.set(filePath, { at: Date.now(), took: Date.now() - start });
           }
@@ -157,10 +158,17 @@ export class WorkspaceIndexer {
 
   private reported = new Set<string>();
 
-  /** Unparsed lines are reported once per file, in the server's output. */
+  private reportedRepeats = new Set<string>();
+
+  /** Unparsed lines and repeated heads are reported once per file, in the server's output. */
   private reportProblems(): void {
     const snap = this.index.snapshot();
     for (const f of snap.files) {
+      const r = f.repeat;
+      if (r && !this.reportedRepeats.has(`${f.path}:${r.of}:${r.lines}`)) {
+        this.reportedRepeats.add(`${f.path}:${r.of}:${r.lines}`);
+        this.connection.console.info(`Mail Log Lens: lines 1-${r.lines} of ${f.path} are lines ${r.fromLine + 1}-${r.fromLine + r.lines} of ${r.of} (the same log downloaded twice?); their messages are counted once`);
+      }
       if (!f.parsed.problems.count || this.reported.has(f.path)) continue;
       this.reported.add(f.path);
       const first = f.parsed.problems.samples.slice(0, 3).map((s) => `line ${s.line + 1} (${s.reason})`).join(', ');

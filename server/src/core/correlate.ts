@@ -45,6 +45,8 @@ export interface LogFileInput {
   path: string;
   port?: number;
   parsed: ParsedLogFile;
+  /** Its first lines repeat another file's: they belong to that file's messages. */
+  repeat?: { of: string; fromLine: number; lines: number };
 }
 
 export interface CorrelationOptions {
@@ -493,21 +495,28 @@ class Builder {
     const mains: number[] = [];
     const ambiguous = new Set<number>();
     const retryCandidates = new Map<number, number[]>();
-    for (const fi of members) {
-      const d = this.deliveryOf[fi];
-      if (!d) continue;
+    // Deferred messages wait across the delivery logs of a folder (a log split by month, or
+    // downloaded twice), which are taken in time order.
+    const pendingById = new Map<number, number>();
+    const pendingByRcpt = new Map<number, number[]>();
+    const ownerSender = (o: number) => this.deliveryOf[this.groups.file[o]]!.sender[this.groups.row[o]];
+    const ownerTried = (o: number, rcpt: number) => {
+      for (let g = o; g !== NONE; g = this.groupNext[g]) {
+        const gd = this.deliveryOf[this.groups.file[g]]!, row = this.groups.row[g];
+        for (let a = gd.attStart[row]; a < gd.attStart[row] + gd.attCount[row]; a++) if (gd.attRecipient[a] === rcpt) return true;
+      }
+      return false;
+    };
+    const firstTime = (fi: number) => {
+      const t = this.deliveryOf[fi]!.time;
+      for (let r = 0; r < t.length; r++) if (t[r] !== NO_VALUE) return t[r];
+      return Infinity;
+    };
+    const inTimeOrder = members.filter((fi) => this.deliveryOf[fi]).sort((x, y) => firstTime(x) - firstTime(y) || x - y);
+    for (const fi of inTimeOrder) {
+      const d = this.deliveryOf[fi]!;
       const base = this.groups.base[fi];
-      const pendingById = new Map<number, number>();
-      const pendingByRcpt = new Map<number, number[]>();
       const idsPersist = retriesKeepTheirId(d);
-      const ownerSender = (o: number) => d.sender[o - base];
-      const ownerTried = (o: number, rcpt: number) => {
-        for (let g = o; g !== NONE; g = this.groupNext[g]) {
-          const row = g - base;
-          for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) if (d.attRecipient[a] === rcpt) return true;
-        }
-        return false;
-      };
       for (let row = 0; row < d.count; row++) {
         const g = base + row;
         const a0 = d.attStart[row];
@@ -1054,6 +1063,19 @@ export class LineOwners {
       forEachLine(c, m, (fi, line) => {
         if (byIndex[fi][line] === NONE) byIndex[fi][line] = m;
       });
+    }
+    // Repeated lines belong to the message of the line they repeat; a file that repeats one that
+    // repeats another waits for that one (a pass per link of the chain).
+    const indexOfPath = new Map(c.files.map((f, i) => [f.path, i]));
+    const pending = new Set(c.files.map((f, i) => (f.repeat && indexOfPath.has(f.repeat.of) ? i : -1)).filter((i) => i >= 0));
+    for (let pass = 0; pending.size && pass <= c.files.length; pass++) {
+      for (const fi of [...pending]) {
+        const r = c.files[fi].repeat!, of = indexOfPath.get(r.of)!;
+        if (pending.has(of)) continue;
+        const own = byIndex[fi], theirs = byIndex[of];
+        for (let l = 0; l < r.lines && l < own.length && r.fromLine + l < theirs.length; l++) if (own[l] === NONE) own[l] = theirs[r.fromLine + l];
+        pending.delete(fi);
+      }
     }
     return new Map(c.files.map((f, i) => [f.id, byIndex[i]]));
   }

@@ -11,6 +11,7 @@ import { parseLogText, readLogFile, ReadOptions, sniffFile, SNIFF_BYTES } from '
 import { ParsedLogFile } from './model';
 import { scanFiles, ScanOptions } from './parallelScan';
 import { IndexedFile, Snapshot } from './snapshot';
+import { findRepeat, mayRepeat, Repeat, withoutRepeatedRecords } from './repeats';
 
 export interface IndexOptions extends CorrelationOptions {
   /** Path filter applied while walking folders (not to files named explicitly). */
@@ -21,6 +22,9 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test'
 
 export class LogIndex {
   private readonly disk = new Map<string, IndexedFile>();
+  /** Disk files as scanned; `disk` holds them without the records of a repeated head. */
+  private readonly scanned = new Map<string, ParsedLogFile>();
+  private readonly repeats = new Map<string, Repeat>();
   private readonly editor = new Map<string, IndexedFile>();
   private nextId = 1;
   private version = 0;
@@ -45,10 +49,58 @@ export class LogIndex {
   }
 
   async indexFileAs(filePath: string, format: LogFormat, read: ReadOptions = {}): Promise<IndexedFile> {
-    const file = this.entry(filePath, format, await readLogFile(filePath, format, this.strings, read), 'disk');
-    this.disk.set(filePath, file);
+    this.setDisk(filePath, format, await readLogFile(filePath, format, this.strings, read));
+    await this.findRepeats(path.dirname(filePath));
     this.changed();
-    return file;
+    return this.disk.get(filePath)!;
+  }
+
+  private setDisk(filePath: string, format: LogFormat, parsed: ParsedLogFile): void {
+    this.scanned.set(filePath, parsed);
+    this.repeats.delete(filePath);
+    this.disk.set(filePath, this.entry(filePath, format, parsed, 'disk'));
+  }
+
+  /**
+   * Which files of a folder start with lines of another of the same kind (two downloads of one
+   * log); their records there are left to the other file. Each file repeats at most one other,
+   * and never in a circle (identical files: the later path repeats the earlier).
+   */
+  private async findRepeats(folder: string): Promise<void> {
+    const files = [...this.disk.values()].filter((f) => path.dirname(f.path) === folder).sort((a, b) => (a.path < b.path ? -1 : 1));
+    const found = new Map<string, Repeat>();
+    const reaches = (from: string, to: string) => {
+      for (let p: string | undefined = from, n = 0; p !== undefined && n <= files.length; p = found.get(p)?.of, n++) if (p === to) return true;
+      return false;
+    };
+    const tryPair = async (newer: IndexedFile, older: IndexedFile) => {
+      if (found.has(newer.path) || reaches(older.path, newer.path)) return false;
+      const a = this.scanned.get(newer.path)!, b = this.scanned.get(older.path)!;
+      if (!mayRepeat(a, b)) return false;
+      const r = await findRepeat({ path: newer.path, parsed: a }, { path: older.path, parsed: b }).catch(() => undefined);
+      if (r) found.set(newer.path, r);
+      return !!r;
+    };
+    for (let i = 0; i < files.length; i++) {
+      for (let j = i + 1; j < files.length; j++) {
+        const [x, y] = [files[i], files[j]];
+        if (x.format !== y.format || x.port !== y.port) continue;
+        if (!(await tryPair(y, x))) await tryPair(x, y);
+      }
+    }
+    for (const f of files) {
+      const want = found.get(f.path), have = this.repeats.get(f.path);
+      if (want?.of === have?.of && want?.lines === have?.lines && want?.fromLine === have?.fromLine) continue;
+      const parsed = this.scanned.get(f.path)!;
+      if (want) this.repeats.set(f.path, want);
+      else this.repeats.delete(f.path);
+      this.disk.set(f.path, { ...f, parsed: want ? withoutRepeatedRecords(parsed, want.lines) : parsed, repeat: want });
+    }
+  }
+
+  /** Files whose head repeats another file of the same kind, with what they repeat. */
+  repeatedHeads(): Array<{ path: string } & Repeat> {
+    return [...this.repeats].map(([p, r]) => ({ path: p, ...r }));
   }
 
   /**
@@ -58,7 +110,8 @@ export class LogIndex {
   async indexFilesAs(list: Array<{ path: string; format: LogFormat }>, workers: number, workerScript: string, read: ScanOptions = {}): Promise<void> {
     const jobs = await Promise.all(list.map(async (f) => ({ ...f, bytes: (await fs.promises.stat(f.path)).size })));
     const scanned = await scanFiles(jobs, this.strings, workers, workerScript, read);
-    scanned.forEach(({ path: filePath, parsed }, i) => this.disk.set(filePath, this.entry(filePath, list[i].format, parsed, 'disk')));
+    scanned.forEach(({ path: filePath, parsed }, i) => this.setDisk(filePath, list[i].format, parsed));
+    for (const folder of new Set(list.map((f) => path.dirname(f.path)))) await this.findRepeats(folder);
     this.changed();
   }
 
@@ -84,6 +137,15 @@ export class LogIndex {
   }
 
   removeFile(filePath: string): void {
+    this.scanned.delete(filePath);
+    this.repeats.delete(filePath);
+    // A file that repeated this one counts all its records again.
+    for (const [p, r] of [...this.repeats]) {
+      if (r.of !== filePath) continue;
+      this.repeats.delete(p);
+      const f = this.disk.get(p);
+      if (f) this.disk.set(p, { ...f, parsed: this.scanned.get(p)!, repeat: undefined });
+    }
     const a = this.disk.delete(filePath);
     const b = this.editor.delete(filePath);
     if (a || b) this.changed();

@@ -2,6 +2,7 @@ import { LogFormat } from './entry';
 import { Correlation, materialize, Message, messageLines, outcomeOfRow, UtcOffset } from './correlate';
 import { LineKind, ParsedLogFile } from './model';
 import { skipLeading } from './parseCommon';
+import { Repeat } from './repeats';
 import { parseIsoLocal } from './time';
 
 export interface IndexedFile {
@@ -14,6 +15,8 @@ export interface IndexedFile {
   parsed: ParsedLogFile;
   /** 'editor' when the text came from an open editor rather than from disk. */
   source: 'disk' | 'editor';
+  /** Set when the file starts with lines of another (core/repeats.ts); their records are counted there. */
+  repeat?: Repeat;
 }
 
 export interface LineRef {
