@@ -11,7 +11,7 @@ import { parseLogText, readLogFile, ReadOptions, sniffFile, SNIFF_BYTES } from '
 import { ParsedLogFile } from './model';
 import { scanFiles, ScanOptions } from './parallelScan';
 import { IndexedFile, Snapshot } from './snapshot';
-import { findRepeat, mayRepeat, Repeat, withoutRepeatedRecords } from './repeats';
+import { findRepeat, mayOverlap, mayRepeat, Repeat, timeSpan, withoutRepeatedRecords } from './repeats';
 
 export interface IndexOptions extends CorrelationOptions {
   /** Path filter applied while walking folders (not to files named explicitly). */
@@ -73,7 +73,12 @@ export class LogIndex {
       for (let p: string | undefined = from, n = 0; p !== undefined && n <= files.length; p = found.get(p)?.of, n++) if (p === to) return true;
       return false;
     };
-    const tryPair = async (newer: IndexedFile, older: IndexedFile) => {
+    const spanList = files.map((f) => timeSpan(this.scanned.get(f.path)!));
+    // Cheap tests first (kind, port, times): in a folder of many daily files almost every pair
+    // ends there, without a promise per pair.
+    const candidate = (n: number, o: number) => files[n].format === files[o].format && files[n].port === files[o].port && mayOverlap(spanList[n], spanList[o]);
+    const tryPair = async (n: number, o: number) => {
+      const newer = files[n], older = files[o];
       if (found.has(newer.path) || reaches(older.path, newer.path)) return false;
       const a = this.scanned.get(newer.path)!, b = this.scanned.get(older.path)!;
       if (!mayRepeat(a, b)) return false;
@@ -83,9 +88,8 @@ export class LogIndex {
     };
     for (let i = 0; i < files.length; i++) {
       for (let j = i + 1; j < files.length; j++) {
-        const [x, y] = [files[i], files[j]];
-        if (x.format !== y.format || x.port !== y.port) continue;
-        if (!(await tryPair(y, x))) await tryPair(x, y);
+        if (candidate(j, i) && (await tryPair(j, i))) continue;
+        if (candidate(i, j)) await tryPair(i, j);
       }
     }
     for (const f of files) {

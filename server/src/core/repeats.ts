@@ -20,6 +20,33 @@ interface LogOnDisk {
   parsed: ParsedLogFile;
 }
 
+/** First, earliest and latest time of a file's records (spamdyke: without the year); undefined without times. */
+export interface TimeSpan {
+  first: number;
+  min: number;
+  max: number;
+}
+
+export function timeSpan(parsed: ParsedLogFile): TimeSpan | undefined {
+  let first = NaN, min = Infinity, max = -Infinity;
+  const see = (t: number) => {
+    if (!t) return;
+    if (Number.isNaN(first)) first = t;
+    if (t < min) min = t;
+    if (t > max) max = t;
+  };
+  const s = parsed.smtp, d = parsed.delivery, y = parsed.spamdyke;
+  if (s) for (let i = 0; i < s.count; i++) see(s.start[i]);
+  if (d) for (let i = 0; i < d.count; i++) see(d.time[i]);
+  if (y) for (let i = 0; i < y.count; i++) see(((y.month[i] * 32 + y.day[i]) * 86400) + y.secondsOfDay[i] + 1);
+  return Number.isNaN(first) ? undefined : { first, min, max };
+}
+
+/** Whether `newer` can start inside `older` by their times: files of other days are never read. */
+export function mayOverlap(newer: TimeSpan | undefined, older: TimeSpan | undefined): boolean {
+  return !newer || !older || (newer.first >= older.min && newer.first <= older.max);
+}
+
 /**
  * A cheap test on the tables, before any file is read: can `newer` start with a part of
  * `older`? One of the first two SMTP transactions or delivery groups of `newer` (the first may
