@@ -126,3 +126,24 @@ for (const [name, a, b] of [['downloaded twice, overlapping', 0.6, 0.4], ['split
     assert.ok(two.linesOf(m).some((l) => l.file.path === r.of && l.line === r.fromLine + line), 'its lines are those of the first download');
   }));
 }
+
+test('one download cut into six files per log, in time order, gives the messages of the single files', withDir(async (dir) => {
+  const whole = path.join(dir, 'whole'), parts = path.join(dir, 'parts');
+  fs.mkdirSync(parts);
+  generateCorpus(whole, { seed: 42, messages: 2500, retryLayout: 'separate', deliveryIds: 'per-attempt' }, false);
+  for (const f of fs.readdirSync(whole).filter((n) => n.endsWith('.log'))) {
+    const all = fs.readFileSync(path.join(whole, f), 'utf8').split('\n');
+    let from = 0;
+    for (let k = 1; k <= 6; k++) {
+      let to = Math.floor((all.length * k) / 6);
+      if (!f.startsWith('spamdyke')) while (to < all.length && all[to - 1] !== '') to++;
+      fs.writeFileSync(path.join(parts, f.replace('.log', `-${k}.log`)), all.slice(from, to).join('\n') + (to < all.length ? '\n' : ''));
+      from = to;
+    }
+  }
+  const [one, six] = [await snapshotOf(whole), await snapshotOf(parts)];
+  assert.equal(six.files.length, 30);
+  assert.equal(six.messageCount, one.messageCount);
+  assert.deepEqual(outcomes(six), outcomes(one));
+  assert.equal(six.files.filter((f) => f.repeat).length, 0);
+}));
