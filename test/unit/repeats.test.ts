@@ -86,8 +86,11 @@ function outcomes(snap: Snapshot): Record<string, number> {
   return out;
 }
 
-/** Writes each log of `from` into `to` as two files: lines [0, a) and lines [b, end), both cut after a blank line. */
-function split(from: string, to: string, a: number, b: number): void {
+/**
+ * Writes each log of `from` into `to` as two files: lines [0, a) and lines [b, end), both cut
+ * after a blank line; the first then goes on for `into` lines (a download made mid-transaction).
+ */
+function split(from: string, to: string, a: number, b: number, into = 0): void {
   for (const f of fs.readdirSync(from).filter((n) => n.endsWith('.log'))) {
     const all = fs.readFileSync(path.join(from, f), 'utf8').split('\n');
     const n = all.length;
@@ -96,18 +99,19 @@ function split(from: string, to: string, a: number, b: number): void {
       if (!f.startsWith('spamdyke')) while (i < n && all[i - 1] !== '') i++;
       return i;
     };
-    const [ea, sb] = [cut(a), cut(b)];
+    const [ea, sb] = [cut(a) + (f.startsWith('spamdyke') ? 0 : into), cut(b)];
     fs.writeFileSync(path.join(to, f), all.slice(0, ea).join('\n') + (ea < n ? '\n' : ''));
     fs.writeFileSync(path.join(to, f.replace('.log', ' (1).log')), all.slice(sb).join('\n'));
   }
 }
 
-for (const [name, a, b] of [['downloaded twice, overlapping', 0.6, 0.4], ['split in time, no overlap', 0.5, 0.5]] as const) {
+for (const [name, a, b, into] of [['downloaded twice, overlapping', 0.6, 0.4, 0], ['downloaded twice, the first in the middle of a transaction', 0.6, 0.4, 2],
+  ['split in time, no overlap', 0.5, 0.5, 0]] as const) {
   test(`one download as two files (${name}) gives the messages of the single files`, withDir(async (dir) => {
     const whole = path.join(dir, 'whole'), parts = path.join(dir, 'parts');
     fs.mkdirSync(parts);
     generateCorpus(whole, { seed: 41, messages: 2500, retryLayout: 'separate' }, false);
-    split(whole, parts, a, b);
+    split(whole, parts, a, b, into);
     const [one, two] = [await snapshotOf(whole), await snapshotOf(parts)];
     assert.equal(two.messageCount, one.messageCount);
     assert.deepEqual(outcomes(two), outcomes(one));
@@ -124,6 +128,15 @@ for (const [name, a, b] of [['downloaded twice, overlapping', 0.6, 0.4], ['split
     const m = two.messageAt(smtp.path, line);
     assert.ok(m, 'the repeated line has a message');
     assert.ok(two.linesOf(m).some((l) => l.file.path === r.of && l.line === r.fromLine + line), 'its lines are those of the first download');
+    if (!into) return;
+    // The first download's last, partial transaction: its lines lead to the whole one in the second.
+    const first = two.files.find((f) => f.path === r.of)!;
+    const t = first.repeatedTail!;
+    assert.equal(t.by, smtp.path);
+    const last = first.parsed.lineCount - 1;
+    const completed = two.messageAt(first.path, last);
+    assert.ok(completed, 'the partial transaction\'s line has a message');
+    assert.ok(two.linesOf(completed).some((l) => l.file.path === smtp.path && l.line === t.fromLine + last - t.line), 'the transaction in the second download');
   }));
 }
 

@@ -47,6 +47,8 @@ export interface LogFileInput {
   parsed: ParsedLogFile;
   /** Its first lines repeat another file's: they belong to that file's messages. */
   repeat?: { of: string; fromLine: number; lines: number };
+  /** Its last lines are repeated by a later file that holds their record whole: they belong to its messages. */
+  repeatedTail?: { by: string; fromLine: number; line: number };
 }
 
 export interface CorrelationOptions {
@@ -1064,9 +1066,17 @@ export class LineOwners {
         if (byIndex[fi][line] === NONE) byIndex[fi][line] = m;
       });
     }
-    // Repeated lines belong to the message of the line they repeat; a file that repeats one that
-    // repeats another waits for that one (a pass per link of the chain).
+    // Repeated lines belong to the message of the line they repeat. First the ends of earlier
+    // files whose last record a later file holds whole (those lines of the later file are its own
+    // records'); then the heads of later files, a file that repeats one that repeats another
+    // waiting for that one (a pass per link of the chain).
     const indexOfPath = new Map(c.files.map((f, i) => [f.path, i]));
+    c.files.forEach((f, fi) => {
+      const t = f.repeatedTail, by = t && indexOfPath.get(t.by);
+      if (!t || by === undefined) return;
+      const own = byIndex[fi], theirs = byIndex[by];
+      for (let l = t.line; l < own.length && t.fromLine + l - t.line < theirs.length; l++) if (own[l] === NONE) own[l] = theirs[t.fromLine + l - t.line];
+    });
     const pending = new Set(c.files.map((f, i) => (f.repeat && indexOfPath.has(f.repeat.of) ? i : -1)).filter((i) => i >= 0));
     for (let pass = 0; pending.size && pass <= c.files.length; pass++) {
       for (const fi of [...pending]) {

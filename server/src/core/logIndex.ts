@@ -11,7 +11,7 @@ import { parseLogText, readLogFile, ReadOptions, sniffFile, SNIFF_BYTES } from '
 import { ParsedLogFile } from './model';
 import { scanFiles, ScanOptions } from './parallelScan';
 import { IndexedFile, Snapshot } from './snapshot';
-import { findRepeat, mayOverlap, mayRepeat, Repeat, timeSpan, withoutRepeatedRecords } from './repeats';
+import { findRepeat, mayOverlap, mayRepeat, Repeat, RepeatedTail, straddlingRecordStart, timeSpan, withoutRecordsFrom, withoutRepeatedRecords } from './repeats';
 
 export interface IndexOptions extends CorrelationOptions {
   /** Path filter applied while walking folders (not to files named explicitly). */
@@ -92,13 +92,22 @@ export class LogIndex {
         if (candidate(i, j)) await tryPair(i, j);
       }
     }
+    // Where the earlier file ends inside a record that the later one holds whole, the later
+    // one's record counts and the earlier one's part of it belongs to it.
+    const tails = new Map<string, RepeatedTail>();
+    for (const [newer, r] of found) {
+      const s = straddlingRecordStart(this.scanned.get(newer)!, r.lines);
+      if (s !== undefined) tails.set(r.of, { by: newer, fromLine: s, line: r.fromLine + s });
+    }
     for (const f of files) {
-      const want = found.get(f.path), have = this.repeats.get(f.path);
-      if (want?.of === have?.of && want?.lines === have?.lines && want?.fromLine === have?.fromLine) continue;
-      const parsed = this.scanned.get(f.path)!;
-      if (want) this.repeats.set(f.path, want);
+      const head = found.get(f.path), tail = tails.get(f.path);
+      if (JSON.stringify([head, tail]) === JSON.stringify([f.repeat, f.repeatedTail])) continue;
+      let parsed = this.scanned.get(f.path)!;
+      if (head) parsed = withoutRepeatedRecords(parsed, head.lines);
+      if (tail) parsed = withoutRecordsFrom(parsed, tail.line);
+      if (head) this.repeats.set(f.path, head);
       else this.repeats.delete(f.path);
-      this.disk.set(f.path, { ...f, parsed: want ? withoutRepeatedRecords(parsed, want.lines) : parsed, repeat: want });
+      this.disk.set(f.path, { ...f, parsed, repeat: head, repeatedTail: tail });
     }
   }
 
@@ -148,7 +157,11 @@ export class LogIndex {
       if (r.of !== filePath) continue;
       this.repeats.delete(p);
       const f = this.disk.get(p);
-      if (f) this.disk.set(p, { ...f, parsed: this.scanned.get(p)!, repeat: undefined });
+      if (f) this.disk.set(p, { ...f, parsed: f.repeatedTail ? withoutRecordsFrom(this.scanned.get(p)!, f.repeatedTail.line) : this.scanned.get(p)!, repeat: undefined });
+    }
+    // A file whose end this one repeated counts its last record again.
+    for (const f of [...this.disk.values()]) {
+      if (f.repeatedTail?.by === filePath) this.disk.set(f.path, { ...f, parsed: f.repeat ? withoutRepeatedRecords(this.scanned.get(f.path)!, f.repeat.lines) : this.scanned.get(f.path)!, repeatedTail: undefined });
     }
     const a = this.disk.delete(filePath);
     const b = this.editor.delete(filePath);

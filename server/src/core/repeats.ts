@@ -12,6 +12,13 @@ export interface Repeat {
   lines: number;
 }
 
+/** Lines [line, end) of a file are lines [fromLine, ...) of `by`, whose records there are counted. */
+export interface RepeatedTail {
+  by: string;
+  fromLine: number;
+  line: number;
+}
+
 const CHUNK = 1024 * 1024;
 const MIN_NEEDLE = 64;
 
@@ -213,36 +220,67 @@ async function lineAt(fh: fs.promises.FileHandle, parsed: ParsedLogFile, offset:
 }
 
 /**
+ * The first line of the first record of a file that starts within its repeated head but ends
+ * after it: a transaction the earlier download caught only in part (it ends there), and which
+ * this file holds whole. Undefined when the repeat ends between records.
+ */
+export function straddlingRecordStart(parsed: ParsedLogFile, lines: number): number | undefined {
+  for (const t of [parsed.smtp, parsed.delivery]) {
+    if (!t) continue;
+    let n = 0;
+    while (n < t.count && t.lastLine[n] < lines) n++;
+    if (n < t.count && t.firstLine[n] < lines) return t.firstLine[n];
+  }
+  return undefined;
+}
+
+/** The tables of a file without the records that start at or after `line` (see straddlingRecordStart). */
+export function withoutRecordsFrom(parsed: ParsedLogFile, line: number): ParsedLogFile {
+  return keepRows(parsed, (starts, _ends, count) => {
+    let n = count;
+    while (n > 0 && starts[n - 1] >= line) n--;
+    return [0, n];
+  });
+}
+
+/**
  * The tables of a file without the records that lie wholly within its first `lines` lines (a
- * repeat): the lines stay, their records are counted in the file they repeat. Rows are in line
- * order, so those records are a prefix of each table.
+ * repeat): the lines stay, their records are counted in the file they repeat.
  */
 export function withoutRepeatedRecords(parsed: ParsedLogFile, lines: number): ParsedLogFile {
-  const prefix = (ends: Uint32Array, count: number) => {
+  return keepRows(parsed, (_starts, ends, count) => {
     let n = 0;
     while (n < count && ends[n] < lines) n++;
-    return n;
-  };
+    return [n, count];
+  });
+}
+
+/**
+ * The tables with rows [from, to) of each kept, `pick` choosing them from the rows' first and
+ * last lines (rows are in line order). Per-recipient and per-attempt columns stay whole: rows
+ * index into them.
+ */
+function keepRows(parsed: ParsedLogFile, pick: (starts: Uint32Array, ends: Uint32Array, count: number) => [number, number]): ParsedLogFile {
   const out: ParsedLogFile = { ...parsed };
   if (parsed.smtp) {
-    const t = parsed.smtp, n = prefix(t.lastLine, t.count);
-    out.smtp = { ...t, count: t.count - n, firstLine: t.firstLine.subarray(n), lastLine: t.lastLine.subarray(n), start: t.start.subarray(n), end: t.end.subarray(n),
-      sender: t.sender.subarray(n), queueLine: t.queueLine.subarray(n), queueTime: t.queueTime.subarray(n), epoch: t.epoch.subarray(n), qp: t.qp.subarray(n),
-      lastCode: t.lastCode.subarray(n), lastReplyLine: t.lastReplyLine.subarray(n), rcptStart: t.rcptStart.subarray(n), rcptCount: t.rcptCount.subarray(n) };
+    const t = parsed.smtp, [a, b] = pick(t.firstLine, t.lastLine, t.count);
+    out.smtp = { ...t, count: b - a, firstLine: t.firstLine.subarray(a, b), lastLine: t.lastLine.subarray(a, b), start: t.start.subarray(a, b), end: t.end.subarray(a, b),
+      sender: t.sender.subarray(a, b), queueLine: t.queueLine.subarray(a, b), queueTime: t.queueTime.subarray(a, b), epoch: t.epoch.subarray(a, b), qp: t.qp.subarray(a, b),
+      lastCode: t.lastCode.subarray(a, b), lastReplyLine: t.lastReplyLine.subarray(a, b), rcptStart: t.rcptStart.subarray(a, b), rcptCount: t.rcptCount.subarray(a, b) };
   }
   if (parsed.delivery) {
-    const t = parsed.delivery, n = prefix(t.lastLine, t.count);
-    out.delivery = { ...t, count: t.count - n, firstLine: t.firstLine.subarray(n), lastLine: t.lastLine.subarray(n), initLine: t.initLine.subarray(n),
-      sender: t.sender.subarray(n), time: t.time.subarray(n), attStart: t.attStart.subarray(n), attCount: t.attCount.subarray(n) };
+    const t = parsed.delivery, [a, b] = pick(t.firstLine, t.lastLine, t.count);
+    out.delivery = { ...t, count: b - a, firstLine: t.firstLine.subarray(a, b), lastLine: t.lastLine.subarray(a, b), initLine: t.initLine.subarray(a, b),
+      sender: t.sender.subarray(a, b), time: t.time.subarray(a, b), attStart: t.attStart.subarray(a, b), attCount: t.attCount.subarray(a, b) };
   }
   if (parsed.spamdyke) {
-    const t = parsed.spamdyke, n = prefix(t.line, t.count), d = t.diagnostics, dn = prefix(d.line, d.count);
-    out.spamdyke = { ...t, count: t.count - n, line: t.line.subarray(n), verdict: t.verdict.subarray(n), sender: t.sender.subarray(n),
-      recipient: t.recipient.subarray(n), hasEnvelope: t.hasEnvelope.subarray(n), ip: t.ip.subarray(n), month: t.month.subarray(n), day: t.day.subarray(n),
-      secondsOfDay: t.secondsOfDay.subarray(n), year: t.year.subarray(n), qp: t.qp.subarray(n), epoch: t.epoch.subarray(n),
-      pid: t.pid.length ? t.pid.subarray(n) : t.pid,
-      diagnostics: { count: d.count - dn, line: d.line.subarray(dn), pid: d.pid.subarray(dn), month: d.month.subarray(dn), day: d.day.subarray(dn),
-        secondsOfDay: d.secondsOfDay.subarray(dn), year: d.year.subarray(dn) } };
+    const t = parsed.spamdyke, [a, b] = pick(t.line, t.line, t.count), d = t.diagnostics, [da, db] = pick(d.line, d.line, d.count);
+    out.spamdyke = { ...t, count: b - a, line: t.line.subarray(a, b), verdict: t.verdict.subarray(a, b), sender: t.sender.subarray(a, b),
+      recipient: t.recipient.subarray(a, b), hasEnvelope: t.hasEnvelope.subarray(a, b), ip: t.ip.subarray(a, b), month: t.month.subarray(a, b), day: t.day.subarray(a, b),
+      secondsOfDay: t.secondsOfDay.subarray(a, b), year: t.year.subarray(a, b), qp: t.qp.subarray(a, b), epoch: t.epoch.subarray(a, b),
+      pid: t.pid.length ? t.pid.subarray(a, b) : t.pid,
+      diagnostics: { count: db - da, line: d.line.subarray(da, db), pid: d.pid.subarray(da, db), month: d.month.subarray(da, db), day: d.day.subarray(da, db),
+        secondsOfDay: d.secondsOfDay.subarray(da, db), year: d.year.subarray(da, db) } };
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { LogFormat } from './entry';
 import { Correlation, materialize, Message, messageLines, outcomeOfRow, UtcOffset } from './correlate';
 import { LineKind, ParsedLogFile } from './model';
 import { skipLeading } from './parseCommon';
-import { Repeat } from './repeats';
+import { Repeat, RepeatedTail } from './repeats';
 import { parseIsoLocal } from './time';
 
 export interface IndexedFile {
@@ -17,6 +17,8 @@ export interface IndexedFile {
   source: 'disk' | 'editor';
   /** Set when the file starts with lines of another (core/repeats.ts); their records are counted there. */
   repeat?: Repeat;
+  /** Set when a later file repeats this one's end and holds its last record whole: see LogFileInput. */
+  repeatedTail?: RepeatedTail;
 }
 
 export interface LineRef {
