@@ -135,7 +135,7 @@ async function find(fh: fs.promises.FileHandle, size: number, needle: Buffer, fr
     let i = buf.subarray(0, bytesRead).indexOf(needle);
     while (i >= 0) {
       const at = pos + i;
-      if (at === 0 || (await byteAt(fh, at - 1)) === 10) return at;
+      if (at === 0 || (i > 0 ? buf[i - 1] : await byteAt(fh, at - 1)) === 10) return at;
       i = buf.subarray(0, bytesRead).indexOf(needle, i + 1);
     }
     if (pos + bytesRead >= size) return -1;
