@@ -79,3 +79,14 @@ test('hovering the pid of a verdict line lists the diagnostic lines of its conne
   assert.match(hover.contents.value, /spamdyke process id/);
   assert.match(hover.contents.value, /spamdyke\.log#L4\b/);
 });
+
+test('spamdyke\'s own errors are in the Problems panel; its checks that fired are not', async () => {
+  let diagnostics = client.diagnostics.get(uri(path.join(dir, 'spamdyke.log')));
+  for (let i = 0; i < 100 && !diagnostics; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    diagnostics = client.diagnostics.get(uri(path.join(dir, 'spamdyke.log')));
+  }
+  assert.ok(diagnostics, 'diagnostics for the spamdyke log');
+  assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.code, d.severity]), [[2, 'ERROR', 2]]);
+  assert.match(diagnostics[0].message, /error of its own.*: unable to send data packet, tried to send 40 bytes: Network is unreachable$/);
+});

@@ -73,7 +73,9 @@ function parseSpamdykeEntry(line: string, s: number, e: number, stampLength: num
   const kind = line.slice(verdictStart, verdictEnd);
   if (!line.startsWith(' from: ', verdictEnd) && !VERDICT_CODE.test(kind)) {
     // A diagnostic line (FILTER_*, ERROR, DEBUG, ...): free text after the code, no envelope.
-    if (verdictEnd < e) fields.push({ name: 'text', start: Math.min(verdictEnd + 1, e), end: e });
+    // After `ERROR(...):` the text starts past the colon and its space.
+    const textStart = Math.min(verdictEnd + (line.charCodeAt(verdictEnd) === 58 ? 2 : 1), e);
+    if (textStart < e) fields.push({ name: 'text', start: textStart, end: e });
     return { format: 'spamdyke', kind, start: s, end: e, time: NaN, fields };
   }
   let at = verdictEnd;

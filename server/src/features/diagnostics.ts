@@ -10,14 +10,17 @@ import { LineReader } from './lineText';
 /** Per file, at most this many problems are listed; a last one says how many more there are. */
 export const MAX_DIAGNOSTICS_PER_FILE = 2000;
 
-/** Failed deliveries (and with 'refusals' every refusal) of one file, as diagnostics. */
+/**
+ * Failed deliveries and spamdyke's own errors (and with 'refusals' every refusal) of one file,
+ * as diagnostics.
+ */
 export function fileDiagnostics(reader: LineReader, file: IndexedFile, level: DiagnosticsLevel): Diagnostic[] {
   if (level === 'none') return [];
   const candidates: number[] = [];
   const kinds = file.parsed.lineKinds;
   for (let l = 0; l < kinds.length; l++) {
     const k = kinds[l];
-    if (k === LineKind.DeliveryResult || (level === 'refusals' && (k === LineKind.SmtpResp || k === LineKind.Spamdyke))) candidates.push(l);
+    if (k === LineKind.DeliveryResult || k === LineKind.SpamdykeDiagnostic || (level === 'refusals' && (k === LineKind.SmtpResp || k === LineKind.Spamdyke))) candidates.push(l);
   }
   const out: Diagnostic[] = [];
   if (!candidates.length) return out;
@@ -47,6 +50,13 @@ function lineDiagnostic(file: IndexedFile, text: string, line: number, level: Di
         range, source: 'mail-log-lens', code: outcome,
         severity: outcome === 'failure' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
         message: `Delivery ${outcome === 'failure' ? 'failed (a bounce goes back to the sender)' : 'deferred (qmail retries later)'}: ${reason}`,
+      };
+    }
+    if (file.format === 'spamdyke' && /^ERROR\b/.test(e.kind)) {
+      // spamdyke's own trouble (DNS unreachable, a file it cannot read): its checks may not have run.
+      return {
+        range, source: 'mail-log-lens', code: 'ERROR', severity: DiagnosticSeverity.Warning,
+        message: `spamdyke reports an error of its own, so its checks may not have run as configured: ${fieldText(text, e, 'text') ?? e.kind}`,
       };
     }
     if (level !== 'refusals') continue;
