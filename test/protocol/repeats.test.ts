@@ -45,3 +45,17 @@ test('a repeated line leads to the message of the line it repeats; the new lines
   const messages = await client.request<{ total: number }>('mailLogs/messages', { events: false });
   assert.equal(messages.total, 3, 'the two messages of the first download and the new one');
 });
+
+test('hovering a repeated line says where else it stands and which copy counts', async () => {
+  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+    textDocument: { uri: uri(path.join(dir, 'smtp_25 (1).log')) }, position: { line: 2, character: 5 },
+  });
+  assert.ok(hover);
+  assert.match(hover.contents.value, /Repeated line/);
+  assert.match(hover.contents.value, /smtp_25\.log#L8\)/);
+  const fresh = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+    textDocument: { uri: uri(path.join(dir, 'smtp_25 (1).log')) }, position: { line: 9, character: 5 },
+  });
+  assert.ok(fresh);
+  assert.doesNotMatch(fresh.contents.value, /Repeated line/);
+});

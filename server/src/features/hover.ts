@@ -9,7 +9,7 @@ import { Message } from '../core/correlate';
 import { explainPort } from '../knowledge';
 import { addressBlocks, localTimeWords, messageLine } from './hoverContext';
 import { explainDeliveryField } from './hoverDelivery';
-import { escapeMarkdown, explanationBlocks, labelled, markdownToPlainText } from './hoverMarkdown';
+import { escapeMarkdown, explanationBlocks, labelled, lineLink, markdownToPlainText } from './hoverMarkdown';
 import { explainSmtpField } from './hoverSmtp';
 import { explainSpamdykeFieldAt } from './hoverSpamdyke';
 import { HoverAnswer, HoverTarget, answerFor, fieldValue } from './hoverTarget';
@@ -29,6 +29,8 @@ export function hover(snap: Snapshot, reader: LineReader, params: HoverParams, m
   if (!answer) return null;
   const blocks = [...answer.blocks];
   if (parsed.problem) blocks.push(problemBlock(parsed.problem, parsed.entries.length > 0));
+  const repeated = repeatedLineBlock(file, line);
+  if (repeated) blocks.push(repeated);
   blocks.push('---', messageLine(snap, message, file, line));
   const value = blocks.join('\n\n');
   return {
@@ -91,6 +93,18 @@ function timestampAnswer(t: HoverTarget): HoverAnswer {
   const port = t.file.port !== undefined ? explainPort(t.file.port) : undefined;
   if (port) blocks.push(...explanationBlocks(port));
   return answerFor(t, blocks);
+}
+
+/** Where a line repeats another file's (the same log downloaded twice), and which copy counts. */
+function repeatedLineBlock(file: IndexedFile, line: number): string | undefined {
+  const head = file.repeat, tail = file.repeatedTail;
+  if (head && line < head.lines) {
+    return `${labelled('Repeated line:', 'this line also stands in')} ${lineLink(head.of, head.fromLine + line)} ${escapeMarkdown('(the same log downloaded twice?). Its message is counted there once.')}`;
+  }
+  if (tail && line >= tail.line) {
+    return `${labelled('Repeated line:', 'this download ends in the middle of this transaction, which')} ${lineLink(tail.by, tail.fromLine + line - tail.line)} ${escapeMarkdown('holds whole. Its message is counted there once.')}`;
+  }
+  return undefined;
 }
 
 function problemBlock(problem: string, partly: boolean): string {
