@@ -31,6 +31,8 @@ const SAMPLES: Record<LogFormat, string[]> = {
     '2021-03-09 12:43:51, size, 23533',
     '2021-03-09 12:43:51, resp, 250 ok 1615286631 qp 15309',
     '2021-03-09 12:43:51, resp, 451 #4.3.0 Temporary failure',
+    '2021-03-09 12:43:50, auth, login, user@example.com',
+    '2021-03-09 12:43:50, helo, mail.example.net',
   ],
   delivery: [
     '2021-03-09 12:43:51, init, <correspondent@elsewhere.example.net>',
@@ -50,10 +52,13 @@ const SAMPLES: Record<LogFormat, string[]> = {
     'Mar  9 12:43:53 server spamdyke[15282]: ERROR: unable to resolve name',
     '2021-03-09T12:43:54.123456+01:00 server spamdyke[15283]: ALLOWED from: a@example.net to: b@example.com origin_ip: 198.51.100.27 origin_rdns: x auth: (unknown) encryption: TLS reason: 250_ok_1615286634_qp_15311',
     '2021-12-31T23:59:59Z server spamdyke[15284]: DENIED_RBL_MATCH from: a@example.net to: b@example.com origin_ip: 203.0.113.9 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)',
+    'Mar  9 12:43:51 server spamdyke[15280]: FILTER_RBL_MATCH ip: 198.51.100.25 rbl: zen.example',
+    'Mar 09 12:43:51.123456 server spamdyke[15280]: DEBUG(filter_rdns()@filter.c:10): checking',
+    '2021-03-09T12:43:55+0100 server spamdyke[15285]: ERROR(tls_read()@tls.c:4): unable to read from SSL/TLS stream',
   ],
 };
 
-const NASTY = ['\u0000', '\r', '\t', ' ', '\ufeff', '\u00a0', '\ud800', '\udfff', '<', '>', ',', ', ', ':', '@', '"', 'ä', '😀', '\u2028', '250 ok ', ' qp ', '_qp_', ' from: ', ' to: ', ' reason: ', ' spamdyke[', ']: ', '2021-03-09 12:43:51, '];
+const NASTY = ['\u0000', '\r', '\t', ' ', '\ufeff', '\u00a0', '\ud800', '\udfff', '<', '>', ',', ', ', ':', '@', '"', 'ä', '😀', '\u2028', '250 ok ', ' qp ', '_qp_', ' from: ', ' to: ', ' reason: ', ' spamdyke[', ']: ', '2021-03-09 12:43:51, ', 'FILTER_', 'ERROR(', '+0100 ', '.123456 '];
 
 /** One fuzz input: text built from real lines of all three formats, then damaged. */
 function fuzzText(rng: SeededRandom): string {
