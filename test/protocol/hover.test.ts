@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startServer, TestClient, uri } from './lspClient';
+import { serverOnTempFolder, startServer, TestClient, uri } from './lspClient';
 import { generateCorpus, TruthMessage } from '../corpus/generator';
 
 const HOVER = path.resolve(__dirname, '../../../test/fixtures/hover');
@@ -166,24 +166,15 @@ describe('hover on the fixture logs', () => {
 
 describe('hover escapes log text', () => {
   const EVIL = '[click](command:workbench.action.terminal.new) <img src=x> **bold** http://evil.example/ abuse@example.com';
-  let dir: string;
-  let client: TestClient;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-evil-'));
+  const ws = serverOnTempFolder('hover-evil-', (dir) => {
     for (const f of fs.readdirSync(FORMATS)) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, f));
     const smtp = fs.readFileSync(path.join(dir, 'smtp_25.log'), 'utf8').replace(/554 "Refused[^\n]*/, `554 ${EVIL}`);
     fs.writeFileSync(path.join(dir, 'smtp_25.log'), smtp);
-    client = await startServer(dir);
-    await client.indexed();
-  });
-  after(async () => {
-    await client.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   for (const needle of ['[click]', '554', 'evil', 'abuse']) {
     test(`hovering ${needle} shows no live link, image, HTML or autolink`, async () => {
-      const { hover } = await hoverOn(client, dir, 'smtp_25.log', /resp, 554/, needle);
+      const { hover } = await hoverOn(ws.client, ws.dir, 'smtp_25.log', /resp, 554/, needle);
       const md = hover!.contents.value;
       const unescaped = (s: string) => [...md.matchAll(new RegExp(`(?<!\\\\)${s}`, 'g'))];
       for (const m of unescaped('\\]\\(')) assert.ok(md.startsWith('](file://', m.index), `only our file:// links: ${md.slice(m.index - 20, m.index + 40)}`);
@@ -271,36 +262,27 @@ describe('hover on a generated corpus', () => {
 });
 
 describe('a spamdyke log with RFC 3339 stamps, under opaque names', () => {
-  let dir: string;
-  let client: TestClient;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-rfc3339-'));
+  const ws = serverOnTempFolder('hover-rfc3339-', (dir) => {
     fs.copyFileSync(path.join(FORMATS, 'smtp_25.log'), path.join(dir, 'a.txt'));
     fs.copyFileSync(path.join(FORMATS, 'delivery.log'), path.join(dir, 'b.txt'));
     const spamdyke = fs.readFileSync(path.join(FORMATS, 'spamdyke.log'), 'utf8')
       .replace('Mar  9 11:10:37', '2021-03-09T11:10:37+0200').replace('Mar  9 12:43:51', '2021-03-09T12:43:51.517389+02:00');
     fs.writeFileSync(path.join(dir, 'c.txt'), spamdyke);
-    client = await startServer(dir);
-    await client.indexed();
-  });
-  after(async () => {
-    await client.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('the stamp\'s hover says it carries its year', async () => {
-    const { hover } = await hoverOn(client, dir, 'c.txt', 1, '2021-03-09T12');
+    const { hover } = await hoverOn(ws.client, ws.dir, 'c.txt', 1, '2021-03-09T12');
     assert.match(plain(hover), /2021-03-09 12:43:51/);
     assert.match(plain(hover), /carries its year and its UTC offset, \+02:00/);
-    const journal = await hoverOn(client, dir, 'c.txt', 0, '2021-03-09T11');
+    const journal = await hoverOn(ws.client, ws.dir, 'c.txt', 0, '2021-03-09T11');
     assert.match(plain(journal.hover), /2021-03-09 11:10:37/);
     assert.match(plain(journal.hover), /UTC offset, \+0200/);
   });
 
   test('definition from the ALLOWED line reaches its SMTP transaction and delivery', async () => {
-    const line = fs.readFileSync(path.join(dir, 'c.txt'), 'utf8').split('\n')[1];
-    const defs = await client.request<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/definition', {
-      textDocument: { uri: uri(path.join(dir, 'c.txt')) }, position: { line: 1, character: line.indexOf('ALLOWED') + 1 },
+    const line = fs.readFileSync(path.join(ws.dir, 'c.txt'), 'utf8').split('\n')[1];
+    const defs = await ws.client.request<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/definition', {
+      textDocument: { uri: uri(path.join(ws.dir, 'c.txt')) }, position: { line: 1, character: line.indexOf('ALLOWED') + 1 },
     });
     const targets = defs.map((d) => `${path.basename(decodeURIComponent(new URL(d.uri).pathname))}:${d.range.start.line}`).sort();
     assert.ok(targets.includes('a.txt:5'), targets.join(', '));
@@ -309,10 +291,7 @@ describe('a spamdyke log with RFC 3339 stamps, under opaque names', () => {
 });
 
 describe('hover on exports that log the login before MAIL FROM', () => {
-  let dir: string;
-  let client: TestClient;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hover-auth-'));
+  const ws = serverOnTempFolder('hover-auth-', (dir) => {
     fs.writeFileSync(path.join(dir, 'smtp_587.log'), [
       '2021-03-09 11:11:00, auth, login, user@example.com',
       '2021-03-09 11:11:00, resp, 535 authentication failed (#5.7.1)',
@@ -323,24 +302,18 @@ describe('hover on exports that log the login before MAIL FROM', () => {
       '2021-03-09 11:12:00, resp, 250 ok',
       '',
     ].join('\n'));
-    client = await startServer(dir);
-    await client.indexed();
-  });
-  after(async () => {
-    await client.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('a reply after auth is read as the answer to the login', async () => {
-    const { hover } = await hoverOn(client, dir, 'smtp_587.log', /535/, '535');
+    const { hover } = await hoverOn(ws.client, ws.dir, 'smtp_587.log', /535/, '535');
     assert.match(plain(hover), /535 answers AUTH/);
-    const kind = await hoverOn(client, dir, 'smtp_587.log', 0, 'auth');
+    const kind = await hoverOn(ws.client, ws.dir, 'smtp_587.log', 0, 'auth');
     assert.match(plain(kind.hover), /logged in/);
   });
 
   test('the login and its reply belong to the transaction that follows', async () => {
-    const refs = await client.request<Array<{ range: { start: { line: number } } }>>('textDocument/references', {
-      textDocument: { uri: uri(path.join(dir, 'smtp_587.log')) }, position: { line: 3, character: 5 }, context: { includeDeclaration: true },
+    const refs = await ws.client.request<Array<{ range: { start: { line: number } } }>>('textDocument/references', {
+      textDocument: { uri: uri(path.join(ws.dir, 'smtp_587.log')) }, position: { line: 3, character: 5 }, context: { includeDeclaration: true },
     });
     assert.deepEqual(refs.map((r) => r.range.start.line).sort(), [3, 4, 5, 6]);
   });

@@ -2,6 +2,7 @@
 // JSON-RPC to it over its standard input and output, as any editor would.
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { after, before } from 'node:test';
 import { pathToFileURL } from 'url';
@@ -150,4 +151,27 @@ export function serverForTests(folder: string): () => TestClient {
     await client?.close();
   });
   return () => client!;
+}
+
+/**
+ * A temporary folder that `prepare` fills, with a server on it, for the tests of a file or of
+ * the `describe` block this is called in; folder and server are gone after them.
+ */
+export function serverOnTempFolder(prefix: string, prepare: (dir: string) => void, options: StartOptions = {}): { readonly dir: string; readonly client: TestClient } {
+  let dir: string | undefined;
+  let client: TestClient | undefined;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    prepare(dir);
+    client = await startServer(dir, options);
+    await client.indexed();
+  });
+  after(async () => {
+    await client?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() { return dir!; },
+    get client() { return client!; },
+  };
 }

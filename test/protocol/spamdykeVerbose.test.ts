@@ -1,11 +1,10 @@
 // A spamdyke log written at log level verbose: its FILTER_* and ERROR lines are no messages of
 // their own, they join their connection's message by pid, and hovers on them still explain them.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { startServer, TestClient, uri } from './lspClient';
+import { serverOnTempFolder, uri } from './lspClient';
 
 const FORMATS = path.resolve(__dirname, '../../../test/fixtures/formats');
 const SPAMDYKE = [
@@ -20,25 +19,16 @@ const SPAMDYKE = [
 interface Loc { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }
 interface Result { messages: Array<{ outcome: string; events?: Array<{ kind: string; summary: string; range: { start: { line: number } }; uri: string }> }>; total: number }
 
-let dir: string;
-let client: TestClient;
-before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-verbose-'));
+const ws = serverOnTempFolder('mll-verbose-', (dir) => {
   for (const f of ['smtp_25.log', 'delivery.log']) fs.copyFileSync(path.join(FORMATS, f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, 'spamdyke.log'), SPAMDYKE);
-  client = await startServer(dir);
-  await client.indexed();
-});
-after(async () => {
-  await client.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const at = (line: number, character: number) => ({ textDocument: { uri: uri(path.join(dir, 'spamdyke.log')) }, position: { line, character } });
+const at = (line: number, character: number) => ({ textDocument: { uri: uri(path.join(ws.dir, 'spamdyke.log')) }, position: { line, character } });
 const key = (l: Loc) => `${path.basename(new URL(l.uri).pathname)}:${l.range.start.line}`;
 
 test('diagnostic lines add no messages: the timeline still holds the two messages', async () => {
-  const all = await client.request<Result>('mailLogs/messages', {});
+  const all = await ws.client.request<Result>('mailLogs/messages', {});
   assert.equal(all.total, 2);
   assert.deepEqual(all.messages.map((m) => m.outcome).sort(), ['delivered', 'rejected-spamdyke']);
   const spamdykeEvents = all.messages.map((m) => (m.events ?? []).filter((e) => e.uri.endsWith('spamdyke.log')).map((e) => e.range.start.line));
@@ -53,7 +43,7 @@ test('diagnostic lines add no messages: the timeline still holds the two message
 });
 
 test('references from a FILTER line list its connection\'s message in all logs', async () => {
-  const refs = await client.request<Loc[]>('textDocument/references', { ...at(3, 45), context: { includeDeclaration: true } });
+  const refs = await ws.client.request<Loc[]>('textDocument/references', { ...at(3, 45), context: { includeDeclaration: true } });
   assert.deepEqual(refs.map(key).sort(), [
     'delivery.log:0', 'delivery.log:1', 'delivery.log:2',
     'smtp_25.log:10', 'smtp_25.log:11', 'smtp_25.log:5', 'smtp_25.log:6', 'smtp_25.log:7', 'smtp_25.log:8', 'smtp_25.log:9',
@@ -62,29 +52,29 @@ test('references from a FILTER line list its connection\'s message in all logs',
 });
 
 test('an ERROR line of a process without a verdict belongs to no message', async () => {
-  const refs = await client.request<Loc[]>('textDocument/references', { ...at(2, 45), context: { includeDeclaration: true } });
+  const refs = await ws.client.request<Loc[]>('textDocument/references', { ...at(2, 45), context: { includeDeclaration: true } });
   assert.deepEqual(refs, []);
 });
 
 test('hovering a FILTER code explains it and points at the message\'s SMTP reply', async () => {
-  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', at(0, 45));
+  const hover = await ws.client.request<{ contents: { value: string } } | null>('textDocument/hover', at(0, 45));
   assert.ok(hover);
   assert.match(hover.contents.value, /reverse DNS/);
   assert.match(hover.contents.value, /For this message/);
 });
 
 test('hovering the pid of a verdict line lists the diagnostic lines of its connection', async () => {
-  const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', at(4, 36));
+  const hover = await ws.client.request<{ contents: { value: string } } | null>('textDocument/hover', at(4, 36));
   assert.ok(hover);
   assert.match(hover.contents.value, /spamdyke process id/);
   assert.match(hover.contents.value, /spamdyke\.log#L4\b/);
 });
 
 test('spamdyke\'s own errors are in the Problems panel; its checks that fired are not', async () => {
-  let diagnostics = client.diagnostics.get(uri(path.join(dir, 'spamdyke.log')));
+  let diagnostics = ws.client.diagnostics.get(uri(path.join(ws.dir, 'spamdyke.log')));
   for (let i = 0; i < 100 && !diagnostics; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    diagnostics = client.diagnostics.get(uri(path.join(dir, 'spamdyke.log')));
+    diagnostics = ws.client.diagnostics.get(uri(path.join(ws.dir, 'spamdyke.log')));
   }
   assert.ok(diagnostics, 'diagnostics for the spamdyke log');
   assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.code, d.severity]), [[2, 'ERROR', 2]]);
