@@ -160,3 +160,21 @@ test('one download cut into six files per log, in time order, gives the messages
   assert.deepEqual(outcomes(six), outcomes(one));
   assert.equal(six.files.filter((f) => f.repeat).length, 0);
 }));
+
+test('when the earlier download goes, the later one counts all its records again', withDir(async (dir) => {
+  const whole = path.join(dir, 'whole'), parts = path.join(dir, 'parts');
+  fs.mkdirSync(parts);
+  generateCorpus(whole, { seed: 43, messages: 800 }, false);
+  split(whole, parts, 0.6, 0.4, 2);
+  const index = new LogIndex();
+  await index.indexFilesAs(await findLogFiles([parts]), 0, '');
+  const later = path.join(parts, 'smtp_25 (1).log'), earlier = path.join(parts, 'smtp_25.log');
+  const before = index.snapshot();
+  assert.ok(before.file(later)!.repeat && before.file(earlier)!.repeatedTail, 'a repeated head and tail');
+  const fullCount = parseLogText(fs.readFileSync(later, 'utf8'), 'smtp', new Interner()).smtp!.count;
+  assert.ok(before.file(later)!.parsed.smtp!.count < fullCount);
+  index.removeFile(earlier);
+  const after = index.snapshot().file(later)!;
+  assert.equal(after.repeat, undefined);
+  assert.equal(after.parsed.smtp!.count, fullCount);
+}));

@@ -22,9 +22,8 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.vscode-test'
 
 export class LogIndex {
   private readonly disk = new Map<string, IndexedFile>();
-  /** Disk files as scanned; `disk` holds them without the records of a repeated head. */
+  /** Disk files as scanned; `disk` holds them without the records of a repeat (core/repeats.ts). */
   private readonly scanned = new Map<string, ParsedLogFile>();
-  private readonly repeats = new Map<string, Repeat>();
   private readonly editor = new Map<string, IndexedFile>();
   private nextId = 1;
   private version = 0;
@@ -57,8 +56,15 @@ export class LogIndex {
 
   private setDisk(filePath: string, format: LogFormat, parsed: ParsedLogFile): void {
     this.scanned.set(filePath, parsed);
-    this.repeats.delete(filePath);
     this.disk.set(filePath, this.entry(filePath, format, parsed, 'disk'));
+  }
+
+  /** A disk file's entry that leaves out the records of its repeated head and tail. */
+  private counted(f: IndexedFile, repeat: Repeat | undefined, repeatedTail: RepeatedTail | undefined): IndexedFile {
+    let parsed = this.scanned.get(f.path)!;
+    if (repeat) parsed = withoutRepeatedRecords(parsed, repeat.lines);
+    if (repeatedTail) parsed = withoutRecordsFrom(parsed, repeatedTail.line);
+    return { ...f, parsed, repeat, repeatedTail };
   }
 
   /**
@@ -101,19 +107,8 @@ export class LogIndex {
     }
     for (const f of files) {
       const head = found.get(f.path), tail = tails.get(f.path);
-      if (JSON.stringify([head, tail]) === JSON.stringify([f.repeat, f.repeatedTail])) continue;
-      let parsed = this.scanned.get(f.path)!;
-      if (head) parsed = withoutRepeatedRecords(parsed, head.lines);
-      if (tail) parsed = withoutRecordsFrom(parsed, tail.line);
-      if (head) this.repeats.set(f.path, head);
-      else this.repeats.delete(f.path);
-      this.disk.set(f.path, { ...f, parsed, repeat: head, repeatedTail: tail });
+      if (JSON.stringify([head, tail]) !== JSON.stringify([f.repeat, f.repeatedTail])) this.disk.set(f.path, this.counted(f, head, tail));
     }
-  }
-
-  /** Files whose head repeats another file of the same kind, with what they repeat. */
-  repeatedHeads(): Array<{ path: string } & Repeat> {
-    return [...this.repeats].map(([p, r]) => ({ path: p, ...r }));
   }
 
   /**
@@ -150,19 +145,15 @@ export class LogIndex {
   }
 
   removeFile(filePath: string): void {
-    this.scanned.delete(filePath);
-    this.repeats.delete(filePath);
-    // A file that repeated this one counts all its records again.
-    for (const [p, r] of [...this.repeats]) {
-      if (r.of !== filePath) continue;
-      this.repeats.delete(p);
-      const f = this.disk.get(p);
-      if (f) this.disk.set(p, { ...f, parsed: f.repeatedTail ? withoutRecordsFrom(this.scanned.get(p)!, f.repeatedTail.line) : this.scanned.get(p)!, repeat: undefined });
-    }
-    // A file whose end this one repeated counts its last record again.
+    // A file that repeated this one's lines, or whose end this one repeated, counts those
+    // records again.
     for (const f of [...this.disk.values()]) {
-      if (f.repeatedTail?.by === filePath) this.disk.set(f.path, { ...f, parsed: f.repeat ? withoutRepeatedRecords(this.scanned.get(f.path)!, f.repeat.lines) : this.scanned.get(f.path)!, repeatedTail: undefined });
+      if (f.path === filePath) continue;
+      const head = f.repeat?.of === filePath ? undefined : f.repeat;
+      const tail = f.repeatedTail?.by === filePath ? undefined : f.repeatedTail;
+      if (head !== f.repeat || tail !== f.repeatedTail) this.disk.set(f.path, this.counted(f, head, tail));
     }
+    this.scanned.delete(filePath);
     const a = this.disk.delete(filePath);
     const b = this.editor.delete(filePath);
     if (a || b) this.changed();
