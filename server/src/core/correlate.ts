@@ -1071,19 +1071,21 @@ export class LineOwners {
     // records'); then the heads of later files, a file that repeats one that repeats another
     // waiting for that one (a pass per link of the chain).
     const indexOfPath = new Map(c.files.map((f, i) => [f.path, i]));
+    // `count` lines from `from` on that no record of their own claims take the owners of the
+    // other file's lines from `theirFrom` on.
+    const borrow = (own: Int32Array, from: number, count: number, theirs: Int32Array, theirFrom: number) => {
+      for (let k = 0; k < count && from + k < own.length && theirFrom + k < theirs.length; k++) if (own[from + k] === NONE) own[from + k] = theirs[theirFrom + k];
+    };
     c.files.forEach((f, fi) => {
       const t = f.repeatedTail, by = t && indexOfPath.get(t.by);
-      if (!t || by === undefined) return;
-      const own = byIndex[fi], theirs = byIndex[by];
-      for (let l = t.line; l < own.length && t.fromLine + l - t.line < theirs.length; l++) if (own[l] === NONE) own[l] = theirs[t.fromLine + l - t.line];
+      if (t && by !== undefined) borrow(byIndex[fi], t.line, byIndex[fi].length - t.line, byIndex[by], t.fromLine);
     });
     const pending = new Set(c.files.map((f, i) => (f.repeat && indexOfPath.has(f.repeat.of) ? i : -1)).filter((i) => i >= 0));
     for (let pass = 0; pending.size && pass <= c.files.length; pass++) {
       for (const fi of [...pending]) {
         const r = c.files[fi].repeat!, of = indexOfPath.get(r.of)!;
         if (pending.has(of)) continue;
-        const own = byIndex[fi], theirs = byIndex[of];
-        for (let l = 0; l < r.lines && l < own.length && r.fromLine + l < theirs.length; l++) if (own[l] === NONE) own[l] = theirs[r.fromLine + l];
+        borrow(byIndex[fi], 0, r.lines, byIndex[of], r.fromLine);
         pending.delete(fi);
       }
     }

@@ -96,7 +96,7 @@ export async function findRepeat(newer: LogOnDisk, older: LogOnDisk): Promise<Re
     // is searched for; each place it stands in the other file is compared on to the end.
     let length = 0;
     while (length < MIN_NEEDLE && length < newer.parsed.byteLength) {
-      const next = await lastLineEnd(b, Math.min(newer.parsed.byteLength, length + CHUNK), true, length);
+      const next = await lineEnd(b, length, Math.min(newer.parsed.byteLength, length + CHUNK));
       if (next <= length) break;
       length = next;
     }
@@ -163,21 +163,21 @@ async function sameBytes(a: fs.promises.FileHandle, at: number, b: fs.promises.F
   return length;
 }
 
-/**
- * The end of the last whole line within [0, length) of a file (just after its '\n'); with
- * `first`, of the first one that starts at `from`.
- */
-async function lastLineEnd(fh: fs.promises.FileHandle, length: number, first = false, from = 0): Promise<number> {
+/** The end (just after its '\n') of the line that starts at `from`, read up to `limit`; 0 if none ends there. */
+async function lineEnd(fh: fs.promises.FileHandle, from: number, limit: number): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK);
-  if (first) {
-    for (let pos = from; pos < length; pos += CHUNK) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, length - pos), pos);
-      const nl = buf.subarray(0, bytesRead).indexOf(10);
-      if (nl >= 0) return pos + nl + 1;
-      if (!bytesRead) break;
-    }
-    return 0;
+  for (let pos = from; pos < limit; pos += CHUNK) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, limit - pos), pos);
+    const nl = buf.subarray(0, bytesRead).indexOf(10);
+    if (nl >= 0) return pos + nl + 1;
+    if (!bytesRead) break;
   }
+  return 0;
+}
+
+/** The end of the last whole line within [0, length) of a file (just after its '\n'), or 0. */
+async function lastLineEnd(fh: fs.promises.FileHandle, length: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(CHUNK);
   for (let end = length; end > 0;) {
     const start = Math.max(0, end - CHUNK);
     await fh.read(buf, 0, end - start, start);
