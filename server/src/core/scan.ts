@@ -402,9 +402,10 @@ export class LogScanner {
   }
 
   /**
-   * A syslog stamp at p: classic `Mon DD HH:MM:SS` (with an optional fraction), or RFC 3339 (`2021-03-09T11:10:37.123456+01:00`,
-   * the fraction and zone optional, the zone also as `+0100`). Sets stampMonth, stampDay, stampSeconds and stampYear (0
-   * for the classic stamp) and returns the stamp's end, or -1.
+   * A syslog stamp at p: classic `Mon DD HH:MM:SS` (with an optional fraction), or RFC 3339
+   * (`2021-03-09T11:10:37.123456+01:00`, the fraction and zone optional, the zone also as
+   * `+0100`). Sets stampMonth, stampDay, stampSeconds and stampYear (0 for the classic stamp) and
+   * returns the stamp's end, or -1.
    */
   private syslogStamp(buf: Buffer, p: number, e: number): number {
     if (e - p < 30) return -1;
