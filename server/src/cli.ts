@@ -6,7 +6,6 @@ import { collectGarbage, keepYoungGenerationSmall } from './core/gc';
 import { groupDigits } from './groupDigits';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
-import { LineKind } from './core/model';
 import { Snapshot } from './core/snapshot';
 
 const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] [--timing] PATH...
@@ -40,8 +39,9 @@ export function computeStats(snap: Snapshot): Stats {
   const verdicts: Record<string, number> = {};
   let spamdykeDiagnosticLines = 0;
   for (const f of snap.files) {
-    if (f.format === 'spamdyke') for (const k of f.parsed.lineKinds) if (k === LineKind.SpamdykeDiagnostic) spamdykeDiagnosticLines++;
     const y = f.parsed.spamdyke;
+    // From the table, like the verdicts: a repeated line is counted once, in the file it repeats.
+    spamdykeDiagnosticLines += y?.diagnostics.count ?? 0;
     for (let r = 0; y && r < y.count; r++) {
       const v = snap.correlation.strings.get(y.verdict[r]);
       verdicts[v] = (verdicts[v] ?? 0) + 1;

@@ -12,6 +12,7 @@ import { findLogFiles, LogIndex } from '../../server/src/core/logIndex';
 import { Snapshot } from '../../server/src/core/snapshot';
 import { OUTCOMES } from '../../server/src/core/correlate';
 import { generateCorpus } from '../corpus/generator';
+import { spawnSync } from 'child_process';
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -177,4 +178,17 @@ test('when the earlier download goes, the later one counts all its records again
   const after = index.snapshot().file(later)!;
   assert.equal(after.repeat, undefined);
   assert.equal(after.parsed.smtp!.count, fullCount);
+}));
+
+test('spamdyke diagnostic lines of a repeated head are counted once, like the verdicts', withDir(async (dir) => {
+  const whole = path.join(dir, 'whole'), parts = path.join(dir, 'parts');
+  fs.mkdirSync(parts);
+  generateCorpus(whole, { seed: 44, messages: 800, spamdykeLogLevel: 'verbose' }, false);
+  split(whole, parts, 0.6, 0.4);
+  const stats = (folder: string) => JSON.parse(spawnSync(process.execPath, [path.resolve(__dirname, '../../../server/out/cli.js'), 'stats', '--json', folder], { encoding: 'utf8' }).stdout);
+  const [one, two] = [stats(whole), stats(parts)];
+  assert.ok(one.spamdykeDiagnosticLines > 0);
+  assert.equal(two.spamdykeDiagnosticLines, one.spamdykeDiagnosticLines);
+  assert.equal(two.spamdykeDiagnosticsJoined, one.spamdykeDiagnosticsJoined);
+  assert.deepEqual(two.verdicts, one.verdicts);
 }));

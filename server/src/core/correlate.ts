@@ -751,38 +751,49 @@ class Builder {
   /**
    * spamdyke's diagnostic lines (FILTER_*, ERROR, ...) join the message of a verdict line of the
    * same connection: the same pid, the next verdict after them (spamdyke checks first and logs
-   * its verdicts when the connection ends), else the one before, within CONNECTION_SECONDS.
+   * its verdicts when the connection ends), else the one before, within CONNECTION_SECONDS. The
+   * spamdyke logs of a folder are taken in time order, so that a connection cut by the end of
+   * one file (a log split in time, or downloaded twice) finds its verdict in the next.
    */
   private joinDiagnostics(members: number[], msgOfRecord: Int32Array): void {
-    for (const fi of members) {
-      const y = this.spamdykeOf[fi];
-      const dg = y?.diagnostics;
-      if (!y || !dg || !dg.count) continue;
-      const times = this.spamdykeTimes.get(this.files[fi].id)!;
-      const base = this.records.base[fi];
-      const near = (d: number, r: number) => {
-        const a = times[dg.line[d]], b = this.recordTime[base + r];
-        return !a || !b || Math.abs(a - b) <= CONNECTION_SECONDS;
-      };
-      const owner = new Int32Array(dg.count).fill(NONE);
-      const verdictOfPid = new Map<number, number>();
-      for (let d = dg.count - 1, row = y.count - 1; d >= 0; d--) {
-        for (; row >= 0 && y.line[row] > dg.line[d]; row--) if (y.pid[row]) verdictOfPid.set(y.pid[row], row);
-        const r = dg.pid[d] ? verdictOfPid.get(dg.pid[d]) : undefined;
-        if (r !== undefined && near(d, r)) owner[d] = r;
+    const files = members.filter((fi) => this.spamdykeOf[fi]);
+    if (!files.some((fi) => this.spamdykeOf[fi]!.diagnostics.count)) return;
+    const firstTime = (fi: number) => {
+      const base = this.records.base[fi], n = this.spamdykeOf[fi]!.count;
+      return n ? this.recordTime[base] : Infinity;
+    };
+    files.sort((x, y) => firstTime(x) - firstTime(y) || x - y);
+    const owner = new Map<number, Int32Array>(files.map((fi) => [fi, new Int32Array(this.spamdykeOf[fi]!.diagnostics.count).fill(NONE)]));
+    const near = (fi: number, d: number, rec: number) => {
+      const a = this.spamdykeTimes.get(this.files[fi].id)![this.spamdykeOf[fi]!.diagnostics.line[d]], b = this.recordTime[rec];
+      return !a || !b || Math.abs(a - b) <= CONNECTION_SECONDS;
+    };
+    // Backwards: the next verdict of each pid; then forwards: the one before, for the rest.
+    const verdictOfPid = new Map<number, number>();
+    for (const fi of [...files].reverse()) {
+      const y = this.spamdykeOf[fi]!, dg = y.diagnostics, base = this.records.base[fi], own = owner.get(fi)!;
+      for (let d = dg.count - 1, row = y.count - 1; d >= -1; d--) {
+        for (; row >= 0 && (d < 0 || y.line[row] > dg.line[d]); row--) if (y.pid[row]) verdictOfPid.set(y.pid[row], base + row);
+        const rec = d >= 0 && dg.pid[d] ? verdictOfPid.get(dg.pid[d]) : undefined;
+        if (rec !== undefined && near(fi, d, rec)) own[d] = rec;
       }
-      verdictOfPid.clear();
-      for (let d = 0, row = 0; d < dg.count; d++) {
-        for (; row < y.count && y.line[row] < dg.line[d]; row++) if (y.pid[row]) verdictOfPid.set(y.pid[row], row);
-        if (owner[d] !== NONE || !dg.pid[d]) continue;
-        const r = verdictOfPid.get(dg.pid[d]);
-        if (r !== undefined && near(d, r)) owner[d] = r;
+    }
+    verdictOfPid.clear();
+    for (const fi of files) {
+      const y = this.spamdykeOf[fi]!, dg = y.diagnostics, base = this.records.base[fi], own = owner.get(fi)!;
+      for (let d = 0, row = 0; d <= dg.count; d++) {
+        for (; row < y.count && (d === dg.count || y.line[row] < dg.line[d]); row++) if (y.pid[row]) verdictOfPid.set(y.pid[row], base + row);
+        if (d === dg.count || own[d] !== NONE || !dg.pid[d]) continue;
+        const rec = verdictOfPid.get(dg.pid[d]);
+        if (rec !== undefined && near(fi, d, rec)) own[d] = rec;
       }
-      // Prepending from the last keeps each message's diagnostics in line order.
-      const dbase = this.diagnostics.base[fi];
-      for (let d = dg.count - 1; d >= 0; d--) {
-        if (owner[d] === NONE) continue;
-        const m = msgOfRecord[base + owner[d]];
+    }
+    // Prepending from the last keeps each message's diagnostics in order.
+    for (const fi of [...files].reverse()) {
+      const own = owner.get(fi)!, dbase = this.diagnostics.base[fi];
+      for (let d = own.length - 1; d >= 0; d--) {
+        if (own[d] === NONE) continue;
+        const m = msgOfRecord[own[d]];
         this.diagnosticNext[dbase + d] = this.diagnosticHead.get(m) ?? NONE;
         this.diagnosticHead.set(m, dbase + d);
         this.diagnosticsJoined++;
