@@ -27,6 +27,9 @@ export function fileDiagnostics(reader: LineReader, file: IndexedFile, level: Di
   const lines = reader.range(file, 0, file.parsed.lineCount);
   let more = 0;
   for (const l of candidates) {
+    // Of spamdyke's diagnostic lines only its errors count; at its debug level they are a few of
+    // many lines, not worth a full parse each.
+    if (kinds[l] === LineKind.SpamdykeDiagnostic && !(lines[l] ?? '').includes(']: ERROR')) continue;
     const d = lineDiagnostic(file, lines[l] ?? '', l, level);
     if (!d) continue;
     if (out.length >= MAX_DIAGNOSTICS_PER_FILE) more++;

@@ -85,7 +85,7 @@ function timestampAnswer(t: HoverTarget): HoverAnswer {
   const blocks = [labelled('Time:', localTimeWords(t.snap, local))];
   if (t.file.format === 'spamdyke') {
     const written = parseSyslogStamp(t.text, t.field.start);
-    const zone = written && /(?:Z|[+-]\d{2}:?\d{2})$/.exec(t.text.slice(t.field.start, t.field.start + written.length))?.[0];
+    const zone = /(?:Z|[+-]\d{2}:?\d{2})$/.exec(fieldValue(t))?.[0];
     blocks.push(escapeMarkdown(written?.year
       ? `An ISO 8601 stamp (as rsyslog or journalctl -o short-iso write them): it carries its year${zone ? ` and its UTC offset, ${zone === 'Z' ? 'UTC' : zone}` : ''}; the time shown is the clock time as written.`
       : 'The classic syslog stamp has no year; it is inferred from the other logs of the download.'));
