@@ -37,6 +37,8 @@ const openDocuments = new OpenDocumentLines(documents);
 const reader = new LineReader(openDocuments);
 const diagnostics = new DiagnosticsPublisher(connection, reader);
 let canConfigure = false;
+let canRegisterConfiguration = false;
+let canRefreshInlayHints = false;
 let canWatch = false;
 let canFollowFolders = false;
 let markdownHovers = true;
@@ -46,6 +48,8 @@ let diskWatcher: DiskWatcher | undefined;
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   canConfigure = !!params.capabilities.workspace?.configuration;
+  canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+  canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
   canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   markdownHovers = !!params.capabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown);
@@ -76,7 +80,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 connection.onInitialized(async () => {
   if (canConfigure) {
     // A client may refuse a registration (or not know the request) although it announced it.
-    void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    if (canRegisterConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
     await refreshSettings();
   }
   const watchDisk = () => {
@@ -111,7 +115,7 @@ function applySettings(raw: unknown, announce: boolean): void {
   index.setOptions({ windowSeconds: settings.correlationWindowSeconds, defaultYear: settings.spamdykeYear ?? undefined });
   if (!announce) return;
   publishDiagnostics();
-  void connection.languages.inlayHint.refresh().catch(() => undefined);
+  refreshInlayHints();
 }
 
 async function refreshSettings(): Promise<void> {
@@ -170,8 +174,14 @@ connection.languages.inlayHint.on((params) => (settings.inlayHints ? inlayHints(
 const publishDiagnostics = () => diagnostics.publish(index.snapshot(), settings.diagnostics);
 indexer.setOnIndexed(() => {
   publishDiagnostics();
-  void connection.languages.inlayHint.refresh().catch(() => undefined);
+  refreshInlayHints();
 });
+
+// Only a client that announced refreshSupport may be sent the request (Neovim answers others
+// with MethodNotFound); the rest ask for hints again on their own.
+function refreshInlayHints(): void {
+  if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+}
 
 connection.onShutdown(() => diskWatcher?.dispose());
 

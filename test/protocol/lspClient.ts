@@ -24,6 +24,8 @@ export interface TestClient {
   process: ChildProcess;
   stderr: string[];
   logs: string[];
+  /** The method of every request the server sent to this client, in order. */
+  serverRequests: string[];
   /** The latest textDocument/publishDiagnostics of each document URI. */
   diagnostics: Map<string, PublishedDiagnostic[]>;
   /** Resolves when every work-done progress the server started has ended. */
@@ -58,6 +60,7 @@ export async function startServer(rootFolder: string | undefined, options: Start
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   const logs: string[] = [];
+  const serverRequests: string[] = [];
   proc.stderr!.on('data', (b) => stderr.push(String(b)));
   const connection = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const active = new Set<string | number>();
@@ -71,6 +74,7 @@ export async function startServer(rootFolder: string | undefined, options: Start
     }
   };
   connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+    serverRequests.push('window/workDoneProgress/create');
     active.add(p.token);
     started = true;
     return null;
@@ -81,8 +85,19 @@ export async function startServer(rootFolder: string | undefined, options: Start
       settle();
     }
   });
-  connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
-  connection.onRequest('client/registerCapability', () => (options.refuseRegistrations ? new ResponseError(-32601, 'registration refused') : null));
+  connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
+    serverRequests.push('workspace/configuration');
+    return p.items.map(() => options.configuration ?? null);
+  });
+  connection.onRequest('client/registerCapability', () => {
+    serverRequests.push('client/registerCapability');
+    return options.refuseRegistrations ? new ResponseError(-32601, 'registration refused') : null;
+  });
+  // Any other request, as a client that does not know it answers.
+  connection.onRequest((method: string) => {
+    serverRequests.push(method);
+    return new ResponseError(-32601, `unhandled method ${method}`);
+  });
   connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
   const diagnostics = new Map<string, PublishedDiagnostic[]>();
   connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: PublishedDiagnostic[] }) => diagnostics.set(p.uri, p.diagnostics));
@@ -97,7 +112,10 @@ export async function startServer(rootFolder: string | undefined, options: Start
     initializationOptions: options.initializationOptions,
     capabilities: options.capabilities ?? {
       window: { workDoneProgress: true },
-      workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      workspace: {
+        configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true },
+        didChangeConfiguration: { dynamicRegistration: true }, inlayHint: { refreshSupport: true },
+      },
       textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } },
     },
   })]);
@@ -107,6 +125,7 @@ export async function startServer(rootFolder: string | undefined, options: Start
     process: proc,
     stderr,
     logs,
+    serverRequests,
     diagnostics,
     indexed: () => new Promise<void>((resolve) => {
       const check = () => {

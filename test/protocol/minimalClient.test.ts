@@ -35,6 +35,24 @@ test('without progress support the index still builds, and requests answer', asy
   assert.equal(symbols.length, 2);
 });
 
+test('a client that announces no capabilities is sent no request at all; one that does gets what it announced', async () => {
+  // Without progress the end of indexing shows in the answers; a refresh would follow it at once.
+  const at = { textDocument: { uri: uri(path.join(FORMATS, 'spamdyke.log')) }, position: { line: 1, character: 45 }, context: { includeDeclaration: true } };
+  for (let i = 0; i < 100 && !(await client.request<unknown[]>('textDocument/references', at)).length; i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(client.serverRequests, []);
+  const full = await startServer(FORMATS);
+  try {
+    await full.indexed();
+    await new Promise((r) => setTimeout(r, 200));
+    for (const method of ['window/workDoneProgress/create', 'workspace/configuration', 'client/registerCapability', 'workspace/inlayHint/refresh']) {
+      assert.ok(full.serverRequests.includes(method), `${method} among ${full.serverRequests.join(', ')}`);
+    }
+  } finally {
+    await full.close();
+  }
+});
+
 test('lines the parser does not understand are reported once per file, with where they are', async () => {
   const folder = path.resolve(__dirname, '../../../test/fixtures/hover');
   const c = await startServer(folder);
