@@ -81,7 +81,7 @@ export function renderStats(s: Stats, seconds: number): string {
   out.push(`${s.files.length} log files, ${(bytes / 1e6).toFixed(1)} MB, indexed in ${seconds.toFixed(2)} s`);
   for (const f of s.files) {
     const what = f.format === 'smtp' ? `smtp${f.port ? ` (port ${f.port})` : ''}` : f.format;
-    out.push(`  ${what.padEnd(18)} ${n(f.lines).padStart(11)} lines  ${f.path}`);
+    out.push(`  ${what.padEnd(18)} ${n(f.lines).padStart(11)} ${f.lines === 1 ? 'line ' : 'lines'}  ${f.path}`);
   }
   out.push('', `Messages: ${n(s.messages)}`);
   for (const [k, v] of Object.entries(s.outcomes)) out.push(`  ${k.padEnd(20)} ${n(v).padStart(11)}`);

@@ -6,9 +6,10 @@
 // - A "message" is one SMTP transaction (accepted or refused), one spamdyke line without a
 //   transaction (TIMEOUT before any envelope), one locally injected delivery, or one bounce that
 //   qmail generated. A graylisted attempt and the sender's later successful retry are two messages.
-// - The null sender is written as `from, ` (empty detail, trailing space) in the SMTP log and as
-//   `<>` in the delivery log. In the spamdyke log it is written as `Corpus.spamdykeNullSender`,
-//   which the seed fixes per corpus: either `(unknown)` or the empty string (`from:  to: ...`).
+// - The null sender is written as `from, ` (empty detail, trailing space) in the SMTP log. In the
+//   delivery log the seed fixes per corpus `init, <>` or `init, ` (as the SMTP log writes it). In
+//   the spamdyke log it is written as `Corpus.spamdykeNullSender`, which the seed fixes per corpus
+//   too: either `(unknown)` or the empty string (`from:  to: ...`).
 // - A connection that times out after the envelope has outcome 'rejected-spamdyke' (spamdyke ended
 //   it, nothing was queued); 'no-envelope' is only for a TIMEOUT line with no transaction at all.
 // - Delivery IDs are handed out in time order over all attempts. 'per-message' gives each recipient
@@ -405,6 +406,8 @@ class Generator {
 
   readonly host: string;
   readonly nullSenderInSpamdyke: string;
+  /** The detail of a delivery `init` for the null sender: `<>`, or empty as in the SMTP log. */
+  private readonly nullSenderInit: string;
   private seq = 0;
   private pid: number;
   private remaining = 0;
@@ -428,6 +431,7 @@ class Generator {
     if (!(this.rate > 0)) throw new Error('messagesPerSecond must be positive');
     this.retryLayout = options.retryLayout ?? 'mixed';
     this.pid = aux.int(1000, 30000);
+    this.nullSenderInit = aux.chance(0.5) ? '<>' : '';
 
     const pools = new SeededRandom(options.seed, 4);
     this.mailboxes = new PopularityPool(this.makeMailboxes(pools, 360), 0.9);
@@ -718,7 +722,7 @@ class Generator {
   private delivery(msg: MessageRecord, init: number, sender: string, rcpts: DeliveryRecipient[], auth: boolean, plan: DeliveryPlan): DeliveryResult {
     const group: DeliveryGroup = { first: init, seq: this.seq++, msg: msg.id, entries: [] };
     this.deliveryGroups.push(group);
-    group.entries.push({ t: init, kind: INIT, text: `<${sender}>`, attempt: null });
+    group.entries.push({ t: init, kind: INIT, text: sender === '' ? this.nullSenderInit : `<${sender}>`, attempt: null });
     msg.queueKey ??= `${sender}\u0000${rcpts.map((r) => r.addr).sort().join('\u0000')}`;
     msg.queueTime ??= init;
 
@@ -797,7 +801,7 @@ class Generator {
       if (inline) group.entries.push(...entries);
       else {
         const retryGroup: DeliveryGroup = { first: roundStart, seq: this.seq++, msg: msg.id, entries: [] };
-        if (this.layoutRng.chance(0.5)) retryGroup.entries.push({ t: roundStart, kind: INIT, text: `<${sender}>`, attempt: null });
+        if (this.layoutRng.chance(0.5)) retryGroup.entries.push({ t: roundStart, kind: INIT, text: sender === '' ? this.nullSenderInit : `<${sender}>`, attempt: null });
         retryGroup.entries.push(...entries);
         this.deliveryGroups.push(retryGroup);
       }

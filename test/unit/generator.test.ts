@@ -256,7 +256,8 @@ describe('truth points at lines of the right kind', () => {
       const init = v.delivery.find((e) => e.kind === 'init');
       assert.ok(init, `message ${m.id}: queued but no delivery init`);
       const from = v.smtp.find((e) => e.kind === 'from')!;
-      assert.equal(init.detail, `<${from.detail}>`);
+      // The null sender's init is `<>` or empty, as the seed fixes it.
+      assert.equal(init.detail.replace(/^<(.*)>$/, '$1'), from.detail);
       const gap = localSeconds(init.time) - localSeconds(queued.time);
       assert.ok(gap >= 0 && gap <= 3, `message ${m.id}: init ${gap} s after queueing`);
       // the accepted recipients: a 'check' that accepted or relayed, followed by '250 ok'
@@ -314,7 +315,7 @@ describe('truth points at lines of the right kind', () => {
       const vb = view(base, b);
       assert.equal(vb.smtp.length, 0);
       assert.equal(vb.delivery[0].kind, 'init');
-      assert.equal(vb.delivery[0].detail, '<>');
+      assert.match(vb.delivery[0].detail, /^(?:<>)?$/);
       const sender = vo.delivery.find((e) => e.kind === 'init')!.detail.replace(/^<|>$/g, '');
       assert.equal(vb.delivery[1].detail.split(', ')[2], sender);
       const failure = vo.delivery.find((e) => e.kind === 'result' && e.detail.split(', ')[1] === 'failure')!;
@@ -622,7 +623,7 @@ describe('content', () => {
     assert.match(all('smtp465'), /, resp, 250 ok \d+ qp \d+$/m);
     assert.match(all('smtp587'), /, resp, 250 ok \d+ qp \d+$/m);
     const delivery = all('delivery');
-    assert.match(delivery, /, init, <>$/m);
+    assert.match(delivery, /, init, (?:<>)?$/m);
     assert.match(delivery, /, result, \d+, success, did_0\+0\+1\/$/m);
     assert.match(delivery, /, result, \d+, success, did_1\+0\+0\/$/m);
     assert.match(delivery, /, result, \d+, success, smtp_auth\/192\.0\.2\.\d+_accepted_message\.\/Remote_host_said:_250_/);

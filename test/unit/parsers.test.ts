@@ -85,6 +85,13 @@ test('delivery entries', () => {
   assert.match(f(r, rr, 'text')!, /^192\.0\.2\.8_does_not_like/);
   const i = '2021-03-09 12:43:51, init, <>';
   assert.equal(f(i, parseDeliveryLine(i).entries[0], 'address'), '');
+  // The null sender as the SMTP log writes it: an empty detail, its trailing space trimmed or not.
+  for (const empty of ['2021-03-09 12:43:51, init, ', '2021-03-09 12:43:51, init,']) {
+    const p = parseDeliveryLine(empty);
+    assert.equal(p.problem, undefined, empty);
+    assert.equal(p.entries[0].kind, 'init');
+    assert.equal(f(empty, p.entries[0], 'address'), '');
+  }
 });
 
 test('spamdyke fields, space-padded day, empty values', () => {

@@ -34,7 +34,8 @@ function deliveryEntryProblem(line: string, e: Entry): string | undefined {
   const rest = line.slice(e.start + 21 + e.kind.length, e.end);
   switch (e.kind) {
     case 'init':
-      return ENVELOPE_ADDRESS.test(rest) ? undefined : 'incomplete sender address';
+      // `init, ` with the null sender, written as the SMTP log writes it (trailing space trimmed).
+      return rest === ',' || ENVELOPE_ADDRESS.test(rest) ? undefined : 'incomplete sender address';
     case 'try':
       return /^\d+$/.test(text('id') ?? '') && /^(local|remote)$/.test(text('channel') ?? '') && (text('address') ?? '').length > 0
         ? undefined : 'incomplete delivery attempt';

@@ -364,6 +364,11 @@ export class LogScanner {
   }
 
   private deliveryEntry(buf: Buffer, k: number, e: number, lineNo: number, time: number): boolean {
+    if (e === k + 5 && buf[k] === 105 && buf[k + 1] === 110 && buf[k + 2] === 105 && buf[k + 3] === 116 && buf[k + 4] === COMMA) {
+      // `init, ` with the null sender, as the SMTP log writes `from, `.
+      this.delivery.init(lineNo, time, this.emptyAddress);
+      return this.accept(LineKind.DeliveryInit);
+    }
     if (this.kindIs(buf, k, e, 'init')) {
       const s = this.envelopeAddress(buf, k + 6, e);
       if (s < 0) return false;
