@@ -7,6 +7,7 @@ import { groupDigits } from './groupDigits';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES } from './core/correlate';
 import { Snapshot } from './core/snapshot';
+import { formatLocal } from './core/time';
 
 const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] [--timing] PATH...
   PATH: log files or folders holding them (any file names; the content decides)`;
@@ -26,8 +27,11 @@ export interface Stats {
   unparsedSamples: Array<{ path: string; line: number; reason: string }>;
   /** Files that start with lines of another file of the same kind (the same log downloaded twice). */
   repeats: Array<{ path: string; lines: number; of: string; fromLine: number }>;
+  /** The offset at the start of the logs. */
   utcOffsetSeconds?: number;
   utcOffsetAgreement?: string;
+  /** Later offsets (a daylight-saving change), each from the local time of its first queue reply. */
+  utcOffsetChanges?: Array<{ from: string; seconds: number }>;
 }
 
 export function computeStats(snap: Snapshot): Stats {
@@ -62,8 +66,9 @@ export function computeStats(snap: Snapshot): Stats {
     unparsedLines: snap.files.reduce((n, f) => n + f.parsed.problems.count, 0),
     unparsedSamples,
     repeats: snap.files.filter((f) => f.repeat).map((f) => ({ path: f.path, lines: f.repeat!.lines, of: f.repeat!.of, fromLine: f.repeat!.fromLine + 1 })),
-    utcOffsetSeconds: off?.seconds,
+    utcOffsetSeconds: off?.periods[0].seconds,
     utcOffsetAgreement: off ? `${off.agreeing} of ${off.total}` : undefined,
+    ...(off && off.periods.length > 1 ? { utcOffsetChanges: off.periods.slice(1).map((p) => ({ from: formatLocal(p.fromUtc + p.seconds), seconds: p.seconds })) } : {}),
   };
 }
 
@@ -98,7 +103,11 @@ export function renderStats(s: Stats, seconds: number): string {
   for (const r of s.repeats) {
     out.push(`Repeated lines: lines 1-${n(r.lines)} of ${r.path} are lines ${n(r.fromLine)}-${n(r.fromLine + r.lines - 1)} of ${r.of} (the same log downloaded twice?); their messages are counted once`);
   }
-  if (s.utcOffsetSeconds !== undefined) out.push(`Server UTC offset: ${formatOffset(s.utcOffsetSeconds)} (${s.utcOffsetAgreement} queued messages agree)`);
+  if (s.utcOffsetSeconds !== undefined) {
+    const changes = (s.utcOffsetChanges ?? []).map((c) => `, ${formatOffset(c.seconds)} from ${c.from}`).join('');
+    const why = changes ? ' (daylight saving time)' : '';
+    out.push(`Server UTC offset: ${formatOffset(s.utcOffsetSeconds)}${changes}${why} (${s.utcOffsetAgreement} queued messages agree)`);
+  }
   return out.join('\n');
 }
 

@@ -20,6 +20,17 @@ test('stats summarises a folder: messages by outcome, verdicts, the UTC offset',
   assert.equal(s.unparsedLines, 0);
 });
 
+test('a download across a daylight-saving change: both offsets, and from when the second holds', () => {
+  const r = run('stats', '--json', path.join(ROOT, 'test/fixtures/dst'));
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.equal(s.utcOffsetSeconds, 3600);
+  assert.deepEqual(s.utcOffsetChanges, [{ from: '2021-03-28 03:00:00', seconds: 7200 }]);
+  assert.equal(s.utcOffsetAgreement, '16 of 16');
+  const words = run('stats', path.join(ROOT, 'test/fixtures/dst'));
+  assert.match(words.stdout, /Server UTC offset: \+01:00, \+02:00 from 2021-03-28 03:00:00 \(daylight saving time\) \(16 of 16 queued messages agree\)/);
+});
+
 test('stats in words names the files and the outcomes', () => {
   const r = run('stats', path.join(ROOT, 'samples'));
   assert.equal(r.status, 0, r.stderr);

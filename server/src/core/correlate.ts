@@ -8,6 +8,7 @@
 import * as nodePath from 'path';
 import { Interner, IntTable } from './columns';
 import { civilFromLocalSeconds, localSecondsFor } from './time';
+import { deriveUtcOffset, UtcOffset } from './utcOffset';
 import {
   DeliveryAttempt, DeliveryGroup, DeliveryTable, fromCell, LineKind, NO_VALUE, OUTCOME_CODE, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable,
   SmtpTransaction, SpamdykeRecord, SpamdykeTable,
@@ -63,11 +64,7 @@ export interface CorrelationOptions {
   betweenPhases?: () => void;
 }
 
-export interface UtcOffset {
-  seconds: number;
-  agreeing: number;
-  total: number;
-}
+export type { UtcOffset };
 
 /** Record ids of one kind over all files: id → (file index, row in that file's table). */
 export interface RecordIds {
@@ -801,22 +798,16 @@ class Builder {
     }
   }
 
-  /** The server's UTC offset: local time of the queue reply minus its UTC EPOCH, where they agree. */
+  /** The server's UTC offset (or offsets, across a daylight-saving change) from the queue replies. */
   private deriveUtcOffset(txnIds: Int32Array): UtcOffset | undefined {
-    const counts = new Map<number, number>();
-    let total = 0;
+    const local: number[] = [], epoch: number[] = [];
     for (const t of txnIds) {
       const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
       if (s.queueLine[r] < 0 || s.queueTime[r] === NO_VALUE) continue;
-      // Round to the quarter hour: the reply's second and the epoch may differ by a second or two.
-      const off = Math.round((s.queueTime[r] - s.epoch[r]) / 900) * 900;
-      counts.set(off, (counts.get(off) ?? 0) + 1);
-      total++;
+      local.push(s.queueTime[r]);
+      epoch.push(s.epoch[r]);
     }
-    if (!total) return undefined;
-    let best = 0, bestCount = 0;
-    for (const [off, n] of counts) if (n > bestCount) { best = off; bestCount = n; }
-    return { seconds: best, agreeing: bestCount, total };
+    return deriveUtcOffset(local, epoch, local.length);
   }
 
   finish(utcOffset: UtcOffset | undefined): Correlation {

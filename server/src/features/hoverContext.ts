@@ -6,6 +6,7 @@ import { parseLine } from '../core/fileParser';
 import { LineKind } from '../core/model';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { formatLocal } from '../core/time';
+import { offsetAtLocal, offsetAtUtc, UtcOffset } from '../core/utcOffset';
 import { messageTitle } from './describe';
 import { explainNullSender } from '../knowledge';
 import { escapeMarkdown, explanationBlocks, labelled, lineLink } from './hoverMarkdown';
@@ -18,11 +19,15 @@ export function formatOffset(seconds: number): string {
   return `UTC${sign}${String(Math.floor(abs / 3600)).padStart(2, '0')}:${String(Math.floor((abs % 3600) / 60)).padStart(2, '0')}`;
 }
 
-/** How the log's UTC offset was found, e.g. "UTC+02:00, derived from 12 of 12 queue replies". */
-export function offsetWords(snap: Snapshot): string | undefined {
-  const o = snap.correlation.utcOffset;
-  if (!o) return undefined;
-  return `${formatOffset(o.seconds)}, derived from ${o.agreeing} of ${o.total} queue replies that carry UTC`;
+/**
+ * The offset in force and how it was found, e.g. "UTC+02:00, derived from 12 of 12 queue replies
+ * that carry UTC"; where the download spans a change of offset, which one and when.
+ */
+function offsetWords(o: UtcOffset, seconds: number): string {
+  const found = `derived from ${o.agreeing} of ${o.total} queue replies that carry UTC`;
+  if (o.periods.length < 2) return `${formatOffset(seconds)}, ${found}`;
+  const changes = o.periods.slice(1).map((p) => `${formatOffset(p.seconds)} from ${formatLocal(p.fromUtc + p.seconds)}`).join(', ');
+  return `${formatOffset(seconds)} at this time; the server's offset changes in this download (daylight saving time): ${formatOffset(o.periods[0].seconds)} at first, ${changes}; ${found}`;
 }
 
 /** A local log time with its UTC equivalent when the offset is known. */
@@ -30,14 +35,18 @@ export function localTimeWords(snap: Snapshot, local: number): string {
   if (Number.isNaN(local)) return 'no usable time';
   const o = snap.correlation.utcOffset;
   const shown = `${formatLocal(local)} server local time`;
-  return o ? `${shown} = ${formatLocal(local - o.seconds)} UTC (${offsetWords(snap)})` : `${shown} (UTC offset unknown: no queue reply carries UTC)`;
+  if (!o) return `${shown} (UTC offset unknown: no queue reply carries UTC)`;
+  const seconds = offsetAtLocal(o, local);
+  return `${shown} = ${formatLocal(local - seconds)} UTC (${offsetWords(o, seconds)})`;
 }
 
 /** A Unix time (UTC) with its equivalent in the log's local time when the offset is known. */
 export function epochWords(snap: Snapshot, epoch: number): string {
   const o = snap.correlation.utcOffset;
   const utc = `${formatLocal(epoch)} UTC`;
-  return o ? `${utc} = ${formatLocal(epoch + o.seconds)} in the log's local time (${offsetWords(snap)})` : `${utc} (the log's UTC offset is unknown)`;
+  if (!o) return `${utc} (the log's UTC offset is unknown)`;
+  const seconds = offsetAtUtc(o, epoch);
+  return `${utc} = ${formatLocal(epoch + seconds)} in the log's local time (${offsetWords(o, seconds)})`;
 }
 
 const addressCounts = new WeakMap<Snapshot, Map<string, number>>();

@@ -4,6 +4,7 @@ import { Message, Outcome, OUTCOMES } from '../core/correlate';
 import { LineKind } from '../core/model';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { formatIso, parseIsoLocal } from '../core/time';
+import { offsetAtLocal, offsetAtUtc, UtcOffset } from '../core/utcOffset';
 import { LineReader } from './lineText';
 import { documentFile, pathToUri, uriToPath } from './locations';
 import { messageMatcher } from './workspaceSymbol';
@@ -74,7 +75,7 @@ export function messageId(snap: Snapshot, index: number): string {
   return `${snap.version}:${index}`;
 }
 
-function parseBound(s: string | undefined, offset: number | undefined, end: boolean): number | undefined {
+function parseBound(s: string | undefined, offset: UtcOffset | undefined, end: boolean): number | undefined {
   if (!s) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(s.trim());
   if (!m) throw new ResponseError(ErrorCodes.InvalidParams, `not an ISO 8601 time: ${s}`);
@@ -83,7 +84,8 @@ function parseBound(s: string | undefined, offset: number | undefined, end: bool
   if (Number.isNaN(t)) throw new ResponseError(ErrorCodes.InvalidParams, `not an ISO 8601 time: ${s}`);
   if (m[3]) {
     const z = m[3] === 'Z' ? 0 : (m[3][0] === '-' ? -1 : 1) * (Number(m[3].slice(1, 3)) * 3600 + Number(m[3].slice(-2)) * 60);
-    t = t - z + (offset ?? 0);
+    const utc = t - z;
+    t = utc + (offset ? offsetAtUtc(offset, utc) : 0);
   }
   return t;
 }
@@ -97,7 +99,7 @@ function messagesInFile(snap: Snapshot, file: IndexedFile): Uint8Array {
 
 /** Indexes of the messages passing the filter, oldest first. */
 export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefined): number[] {
-  const offset = snap.correlation.utcOffset?.seconds;
+  const offset = snap.correlation.utcOffset;
   const text = filter?.text?.trim().toLowerCase() ?? '';
   const matches = text ? messageMatcher(snap, text) : undefined;
   const outcomes = filter?.outcomes?.length ? new Set(filter.outcomes) : undefined;
@@ -191,7 +193,7 @@ export function eventSummary(kind: string, text: string): string {
 
 /** A message's lines from all logs as events, in time order. */
 export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): MessageEvent[] {
-  const offset = snap.correlation.utcOffset?.seconds;
+  const offset = snap.correlation.utcOffset;
   const refs = snap.linesOf(m);
   const texts = new Map<string, string>();
   // Read runs of consecutive lines of one file at once.
@@ -212,7 +214,7 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
   return rows.map(({ r, t, text }) => {
     const kind = eventKind(r.file, snap.lineKind(r.file, r.line), text);
     return {
-      time: Number.isNaN(t) ? '' : formatIso(t, offset),
+      time: Number.isNaN(t) ? '' : formatIso(t, offset && offsetAtLocal(offset, t)),
       kind,
       uri: pathToUri(r.file.path),
       range: { start: { line: r.line, character: 0 }, end: { line: r.line, character: text.length } },
@@ -224,10 +226,10 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
 
 function toTimeline(snap: Snapshot, reader: LineReader, i: number, withEvents: boolean): TimelineMessage {
   const m = snap.message(i);
-  const offset = snap.correlation.utcOffset?.seconds;
+  const offset = snap.correlation.utcOffset;
   const out: TimelineMessage = {
     id: messageId(snap, i),
-    time: Number.isNaN(m.time) ? '' : formatIso(m.time, offset),
+    time: Number.isNaN(m.time) ? '' : formatIso(m.time, offset && offsetAtLocal(offset, m.time)),
     sender: m.sender ?? null,
     recipients: m.recipients,
     outcome: m.outcome,
