@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { serverOnTempFolder, startServer, TestClient, uri } from './lspClient';
+import { serverForTests, serverOnTempFolder, startServer, TestClient, uri } from './lspClient';
 import { generateCorpus, TruthMessage } from '../corpus/generator';
 
 const HOVER = path.resolve(__dirname, '../../../test/fixtures/hover');
@@ -321,25 +321,20 @@ describe('hover on exports that log the login before MAIL FROM', () => {
 
 describe('a download across a daylight-saving change', () => {
   const DST = path.resolve(__dirname, '../../../test/fixtures/dst');
-  let client: TestClient;
-  before(async () => {
-    client = await startServer(DST);
-    await client.indexed();
-  });
-  after(async () => client.close());
+  const server = serverForTests(DST);
 
   test('times before the change are shown in UTC+01:00, after it in UTC+02:00, and the hover says so', async () => {
-    const before = plain((await hoverOn(client, DST, 'smtp_25.log', /^2021-03-28 01:10:05, from/, '01:10:05')).hover);
+    const before = plain((await hoverOn(server(), DST, 'smtp_25.log', /^2021-03-28 01:10:05, from/, '01:10:05')).hover);
     assert.match(before, /2021-03-28 01:10:05 server local time = 2021-03-28 00:10:05 UTC \(UTC\+01:00 at this time/);
-    const after = plain((await hoverOn(client, DST, 'smtp_25.log', /^2021-03-28 03:10:05, from/, '03:10:05')).hover);
+    const after = plain((await hoverOn(server(), DST, 'smtp_25.log', /^2021-03-28 03:10:05, from/, '03:10:05')).hover);
     assert.match(after, /2021-03-28 03:10:05 server local time = 2021-03-28 01:10:05 UTC \(UTC\+02:00 at this time/);
     assert.match(after, /UTC\+01:00 at first, UTC\+02:00 from 2021-03-28 03:00:00/);
-    const epoch = plain((await hoverOn(client, DST, 'smtp_25.log', /qp 30142$/, '1616893806')).hover);
+    const epoch = plain((await hoverOn(server(), DST, 'smtp_25.log', /qp 30142$/, '1616893806')).hover);
     assert.match(epoch, /2021-03-28 01:10:06 UTC = 2021-03-28 03:10:06 in the log's local time/);
   });
 
   test('the timeline gives each event the offset of its own time', async () => {
-    const all = await client.request<{ messages: Array<{ time: string; events: Array<{ time: string }> }> }>('mailLogs/messages', { limit: 100 });
+    const all = await server().request<{ messages: Array<{ time: string; events: Array<{ time: string }> }> }>('mailLogs/messages', { limit: 100 });
     const times = all.messages.map((m) => m.time);
     assert.ok(times.includes('2021-03-28T01:40:05+01:00'), times.join(' '));
     assert.ok(times.includes('2021-03-28T03:10:05+02:00'), times.join(' '));
