@@ -195,10 +195,15 @@ export function blockRange(p: ParsedLogFile, from: number, to: number): { start:
   return { start: p.blockOffsets[first], end: p.blockOffsets[Math.min(last + 1, p.blockOffsets.length - 1)], firstLine: first * LINE_BLOCK };
 }
 
+export type Utf16Encoding = 'utf-16le' | 'utf-16be';
+
 export interface ParsedLogFile {
   format: LogFormat;
   lineCount: number;
+  /** Of the UTF-8 text scanned: for a UTF-16 file, of its transcoding, not of the file. */
   byteLength: number;
+  /** Set for a file on disk in UTF-16; the offsets below are then into its UTF-8 transcoding. */
+  encoding?: Utf16Encoding;
   /**
    * Byte offset of every LINE_BLOCK-th line's start (lines 0, LINE_BLOCK, 2·LINE_BLOCK, ...),
    * then the file length. A line is found by reading its block and counting newlines: one entry

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { Interner } from './columns';
 import { LogFormat } from './entry';
-import { ParsedLogFile } from './model';
+import { ParsedLogFile, Utf16Encoding } from './model';
 import { detectFormat } from './detect';
 import { LogScanner } from './scan';
 
@@ -21,9 +21,43 @@ export interface ReadOptions {
   between?: () => Promise<void>;
 }
 
+/**
+ * A log saved as UTF-16 (Windows tools do that: Notepad's "Unicode", PowerShell 5's `>`): by its
+ * byte-order mark, or, without one, by the zero bytes every other byte of ASCII text has in it.
+ * Undefined for UTF-8 and ASCII, which the byte scanner reads as they are.
+ */
+export function utf16Encoding(head: Buffer): Utf16Encoding | undefined {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const pairs = Math.min(256, head.length >> 1);
+  if (pairs < 8) return undefined;
+  let evenZeros = 0, oddZeros = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (head[2 * i] === 0) evenZeros++;
+    if (head[2 * i + 1] === 0) oddZeros++;
+  }
+  if (oddZeros >= pairs * 0.9 && evenZeros === 0) return 'utf-16le';
+  if (evenZeros >= pairs * 0.9 && oddZeros === 0) return 'utf-16be';
+  return undefined;
+}
+
+/** The text of UTF-16 bytes, without the byte-order mark (as editors show it). */
+export function decodeUtf16(bytes: Uint8Array, encoding: Utf16Encoding): string {
+  return new TextDecoder(encoding).decode(bytes);
+}
+
 export async function readLogFile(path: string, format: LogFormat, strings: Interner, options: ReadOptions = {}): Promise<ParsedLogFile> {
   const fh = await fs.promises.open(path, 'r');
   try {
+    const head = Buffer.alloc(512);
+    const encoding = utf16Encoding(head.subarray(0, (await fh.read(head, 0, head.length, 0)).bytesRead));
+    if (encoding) {
+      // Rare and small: decoded whole, and scanned as UTF-8. Offsets then point into that UTF-8
+      // text, so its lines are read back by decoding the file again (features/lineText.ts).
+      const parsed = parseLogText(decodeUtf16(await fh.readFile(), encoding), format, strings);
+      parsed.encoding = encoding;
+      return parsed;
+    }
     const size = (await fh.stat()).size;
     const scanner = new LogScanner(format, strings, size);
     let buf = Buffer.allocUnsafe(CHUNK);
@@ -76,7 +110,11 @@ export async function sniffFile(path: string): Promise<LogFormat | undefined> {
     fh = await fs.promises.open(path, 'r');
     const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    if (buf.subarray(0, bytesRead).includes(0)) return undefined;
+    const head = buf.subarray(0, bytesRead);
+    const encoding = utf16Encoding(head);
+    // A cut last character only spoils the sample's last line, which detection may lose.
+    if (encoding) return detectFormat(decodeUtf16(head.subarray(0, bytesRead & ~1), encoding));
+    if (head.includes(0)) return undefined;
     return detectFormat(buf.toString('utf8', 0, bytesRead));
   } catch {
     return undefined;

@@ -89,6 +89,8 @@ export function mayRepeat(newer: ParsedLogFile, older: ParsedLogFile): boolean {
 /** Whether `newer` starts with lines that `older` holds (from some line on to its end). */
 export async function findRepeat(newer: LogOnDisk, older: LogOnDisk): Promise<Repeat | undefined> {
   if (newer.parsed.byteLength === 0 || older.parsed.byteLength === 0) return undefined;
+  // The byte search works on the files as they are; a UTF-16 file's offsets are of its transcoding.
+  if (newer.parsed.encoding || older.parsed.encoding) return undefined;
   const a = await fs.promises.open(older.path, 'r');
   const b = await fs.promises.open(newer.path, 'r');
   try {

@@ -1,7 +1,8 @@
 // Text of log lines for features: from the open editor when there is one, else from disk by the
 // byte offsets kept at parse time. Nothing here writes to a log file.
 import * as fs from 'fs';
-import { blockRange } from '../core/model';
+import { blockRange, Utf16Encoding } from '../core/model';
+import { decodeUtf16 } from '../core/readLog';
 import { IndexedFile } from '../core/snapshot';
 
 export interface OpenTexts {
@@ -10,6 +11,9 @@ export interface OpenTexts {
 }
 
 export class LineReader {
+  /** The lines of the last UTF-16 files read, while the file on disk stays the same. */
+  private readonly decoded = new Map<string, { mtimeMs: number; size: number; lines: string[] }>();
+
   constructor(private readonly open: OpenTexts) {}
 
   line(file: IndexedFile, line: number): string {
@@ -23,6 +27,7 @@ export class LineReader {
     if (from >= to) return [];
     const open = this.open.lines(file.path);
     if (open) return open.slice(from, to);
+    if (p.encoding) return this.decodedLines(file.path, p.encoding).slice(from, to);
     const { start, end, firstLine } = blockRange(p, from, to);
     const skip = from - firstLine;
     const buf = Buffer.allocUnsafe(end - start);
@@ -43,6 +48,20 @@ export class LineReader {
       return new Array(to - from).fill('');
     } finally {
       if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  private decodedLines(filePath: string, encoding: Utf16Encoding): string[] {
+    try {
+      const st = fs.statSync(filePath);
+      const hit = this.decoded.get(filePath);
+      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.lines;
+      const lines = decodeUtf16(fs.readFileSync(filePath), encoding).split(/\r?\n/);
+      if (this.decoded.size >= 2) this.decoded.delete(this.decoded.keys().next().value!);
+      this.decoded.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, lines });
+      return lines;
+    } catch {
+      return [];
     }
   }
 }
