@@ -5,7 +5,7 @@ import * as path from 'path';
 import { collectGarbage, keepYoungGenerationSmall } from './core/gc';
 import { groupDigits } from './groupDigits';
 import { findLogFiles, LogIndex } from './core/logIndex';
-import { OUTCOMES } from './core/correlate';
+import { OUTCOMES, UtcOffset } from './core/correlate';
 import { Snapshot } from './core/snapshot';
 import { formatLocal } from './core/time';
 
@@ -27,11 +27,27 @@ export interface Stats {
   unparsedSamples: Array<{ path: string; line: number; reason: string }>;
   /** Files that start with lines of another file of the same kind (the same log downloaded twice). */
   repeats: Array<{ path: string; lines: number; of: string; fromLine: number }>;
-  /** The offset at the start of the logs. */
+  /** The offset at the start of the logs (of the folder with the most queue replies). */
   utcOffsetSeconds?: number;
   utcOffsetAgreement?: string;
-  /** Later offsets (a daylight-saving change), each from the local time of its first queue reply. */
+  /** Later offsets (a daylight-saving change), each with the local time it holds from. */
   utcOffsetChanges?: Array<{ from: string; seconds: number }>;
+  /** Only when several folders (downloads, perhaps of several servers) tell an offset: each one's. */
+  utcOffsetsByFolder?: Array<{ folder: string } & OffsetSummary>;
+}
+
+interface OffsetSummary {
+  utcOffsetSeconds: number;
+  utcOffsetAgreement: string;
+  utcOffsetChanges?: Array<{ from: string; seconds: number }>;
+}
+
+function offsetSummary(o: UtcOffset): OffsetSummary {
+  return {
+    utcOffsetSeconds: o.periods[0].seconds,
+    utcOffsetAgreement: `${o.agreeing} of ${o.total}`,
+    ...(o.periods.length > 1 ? { utcOffsetChanges: o.periods.slice(1).map((p) => ({ from: formatLocal(p.fromUtc + p.seconds), seconds: p.seconds })) } : {}),
+  };
 }
 
 export function computeStats(snap: Snapshot): Stats {
@@ -54,6 +70,7 @@ export function computeStats(snap: Snapshot): Stats {
   const unparsedSamples: Stats['unparsedSamples'] = [];
   for (const f of snap.files) for (const s of f.parsed.problems.samples.slice(0, 3)) unparsedSamples.push({ path: f.path, line: s.line + 1, reason: s.reason });
   const off = snap.correlation.utcOffset;
+  const byFolder = snap.correlation.utcOffsetOfFolder;
   return {
     files: snap.files.map((f) => ({ path: f.path, format: f.format, port: f.port, lines: f.parsed.lineCount, bytes: f.parsed.byteLength, unparsed: f.parsed.problems.count })),
     messages: snap.messageCount,
@@ -66,9 +83,8 @@ export function computeStats(snap: Snapshot): Stats {
     unparsedLines: snap.files.reduce((n, f) => n + f.parsed.problems.count, 0),
     unparsedSamples,
     repeats: snap.files.filter((f) => f.repeat).map((f) => ({ path: f.path, lines: f.repeat!.lines, of: f.repeat!.of, fromLine: f.repeat!.fromLine + 1 })),
-    utcOffsetSeconds: off?.periods[0].seconds,
-    utcOffsetAgreement: off ? `${off.agreeing} of ${off.total}` : undefined,
-    ...(off && off.periods.length > 1 ? { utcOffsetChanges: off.periods.slice(1).map((p) => ({ from: formatLocal(p.fromUtc + p.seconds), seconds: p.seconds })) } : {}),
+    ...(off ? offsetSummary(off) : {}),
+    ...(byFolder.size > 1 ? { utcOffsetsByFolder: [...byFolder].sort(([a], [b]) => (a < b ? -1 : 1)).map(([folder, o]) => ({ folder, ...offsetSummary(o) })) } : {}),
   };
 }
 
@@ -103,11 +119,12 @@ export function renderStats(s: Stats, seconds: number): string {
   for (const r of s.repeats) {
     out.push(`Repeated lines: lines 1-${n(r.lines)} of ${r.path} are lines ${n(r.fromLine)}-${n(r.fromLine + r.lines - 1)} of ${r.of} (the same log downloaded twice?); their messages are counted once`);
   }
-  if (s.utcOffsetSeconds !== undefined) {
-    const changes = (s.utcOffsetChanges ?? []).map((c) => `, ${formatOffset(c.seconds)} from ${c.from}`).join('');
-    const why = changes ? ' (daylight saving time)' : '';
-    out.push(`Server UTC offset: ${formatOffset(s.utcOffsetSeconds)}${changes}${why} (${s.utcOffsetAgreement} queued messages agree)`);
-  }
+  const offsetWords = (o: OffsetSummary) => {
+    const changes = (o.utcOffsetChanges ?? []).map((c) => `, ${formatOffset(c.seconds)} from ${c.from}`).join('');
+    return `${formatOffset(o.utcOffsetSeconds)}${changes}${changes ? ' (daylight saving time)' : ''} (${o.utcOffsetAgreement} queued messages agree)`;
+  };
+  if (s.utcOffsetsByFolder) for (const f of s.utcOffsetsByFolder) out.push(`Server UTC offset in ${f.folder}: ${offsetWords(f)}`);
+  else if (s.utcOffsetSeconds !== undefined) out.push(`Server UTC offset: ${offsetWords(s as OffsetSummary)}`);
   return out.join('\n');
 }
 

@@ -344,3 +344,28 @@ describe('a download across a daylight-saving change', () => {
     for (let i = 1; i < instants.length; i++) assert.equal(instants[i] - instants[i - 1], 1800, `${times[i - 1]} → ${times[i]}`);
   });
 });
+
+describe('two servers in different time zones, one folder each', () => {
+  const ws = serverOnTempFolder('hover-zones-', (dir) => {
+    fs.mkdirSync(path.join(dir, 'berlin'));
+    fs.mkdirSync(path.join(dir, 'new-york'));
+    for (const name of fs.readdirSync(FORMATS)) {
+      const text = fs.readFileSync(path.join(FORMATS, name), 'utf8');
+      fs.writeFileSync(path.join(dir, 'berlin', name), text);
+      // The same local times, seven hours later in UTC: the queue reply's EPOCH says UTC-05:00.
+      fs.writeFileSync(path.join(dir, 'new-york', name), text.replace(/1615286631/g, String(1615286631 + 7 * 3600)));
+    }
+  });
+
+  test('a time is converted with the offset of its own download', async () => {
+    const berlin = plain((await hoverOn(ws.client, path.join(ws.dir, 'berlin'), 'smtp_25.log', 5, '12:43:51')).hover);
+    assert.match(berlin, /2021-03-09 12:43:51 server local time = 2021-03-09 10:43:51 UTC \(UTC\+02:00/);
+    const newYork = plain((await hoverOn(ws.client, path.join(ws.dir, 'new-york'), 'smtp_25.log', 5, '12:43:51')).hover);
+    assert.match(newYork, /2021-03-09 12:43:51 server local time = 2021-03-09 17:43:51 UTC \(UTC-05:00/);
+  });
+
+  test('the timeline gives each download\'s messages their own offset', async () => {
+    const all = await ws.client.request<{ messages: Array<{ time: string }> }>('mailLogs/messages', { limit: 10 });
+    assert.deepEqual(all.messages.map((m) => m.time).filter((t) => t.startsWith('2021-03-09T12:43:51')).sort(), ['2021-03-09T12:43:51+02:00', '2021-03-09T12:43:51-05:00']);
+  });
+});

@@ -31,6 +31,15 @@ test('a download across a daylight-saving change: both offsets, and from when th
   assert.match(words.stdout, /Server UTC offset: \+01:00, \+02:00 from 2021-03-28 03:00:00 \(daylight saving time\) \(16 of 16 queued messages agree\)/);
 });
 
+test('downloads of servers in different time zones: each folder its own offset', () => {
+  const folders = [path.join(ROOT, 'test/fixtures/formats'), path.join(ROOT, 'test/fixtures/dst')];
+  const s = JSON.parse(run('stats', '--json', ...folders).stdout);
+  assert.deepEqual(s.utcOffsetsByFolder.map((f: { folder: string; utcOffsetSeconds: number }) => [path.basename(f.folder), f.utcOffsetSeconds]), [['dst', 3600], ['formats', 7200]]);
+  const words = run('stats', ...folders).stdout;
+  assert.match(words, /Server UTC offset in \S+dst: \+01:00, \+02:00 from 2021-03-28 03:00:00/);
+  assert.match(words, /Server UTC offset in \S+formats: \+02:00 \(1 of 1 queued messages agree\)/);
+});
+
 test('stats in words names the files and the outcomes', () => {
   const r = run('stats', path.join(ROOT, 'samples'));
   assert.equal(r.status, 0, r.stderr);

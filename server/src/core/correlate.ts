@@ -108,7 +108,10 @@ export interface Correlation {
   /** Next diagnostic line of the same message, -1 at the end. */
   diagnosticNext: Int32Array;
   diagnosticsJoined: number;
+  /** The offset of the folder with the most queue replies: for a folder without any. */
   utcOffset?: UtcOffset;
+  /** Per folder (a download, perhaps of another server), its own offset where its replies tell it. */
+  utcOffsetOfFolder: Map<string, UtcOffset>;
   ambiguousLinks: number;
 }
 
@@ -205,11 +208,14 @@ export function correlate(allFiles: LogFileInput[], strings: Interner, options: 
     else folders.set(dir, [i]);
   });
   let utcOffset: UtcOffset | undefined;
-  for (const members of folders.values()) {
+  const utcOffsetOfFolder = new Map<string, UtcOffset>();
+  for (const [folder, members] of folders) {
     const off = build.folder(members);
-    if (off && (!utcOffset || off.total > utcOffset.total)) utcOffset = off;
+    if (!off) continue;
+    utcOffsetOfFolder.set(folder, off);
+    if (!utcOffset || off.total > utcOffset.total) utcOffset = off;
   }
-  return build.finish(utcOffset);
+  return build.finish(utcOffset, utcOffsetOfFolder);
 }
 
 class Builder {
@@ -810,7 +816,7 @@ class Builder {
     return deriveUtcOffset(local, epoch, local.length);
   }
 
-  finish(utcOffset: UtcOffset | undefined): Correlation {
+  finish(utcOffset: UtcOffset | undefined, utcOffsetOfFolder: Map<string, UtcOffset>): Correlation {
     const n = this.mSmtp.length;
     const smtp = this.mSmtp.data, group = this.mGroup.data, record = this.mRecord.data;
     const time = new Float64Array(n), outcome = new Uint8Array(n), deferred = new Uint8Array(n), sender = new Int32Array(n);
@@ -833,7 +839,7 @@ class Builder {
       msgDeferred: permute(deferred, (k) => new Uint8Array(k)), msgBounceOf: new Int32Array(n).fill(NONE),
       bounces: new Map(), ambiguous: new Map(), lineOwner: undefined as unknown as LineOwners, spamdykeTimes: this.spamdykeTimes,
       diagnostics: this.diagnostics, diagnosticHead: new Map(), diagnosticNext: this.diagnosticNext, diagnosticsJoined: this.diagnosticsJoined,
-      utcOffset, ambiguousLinks: this.ambiguousLinks,
+      utcOffset, utcOffsetOfFolder, ambiguousLinks: this.ambiguousLinks,
     };
     for (const [m, list] of this.notes) c.ambiguous.set(renumber[m], list);
     for (const [m, head] of this.diagnosticHead) c.diagnosticHead.set(renumber[m], head);

@@ -1,3 +1,4 @@
+import * as nodePath from 'path';
 import { LogFormat } from './entry';
 import { Correlation, materialize, Message, messageLines, outcomeOfRow, UtcOffset } from './correlate';
 import { LineKind, ParsedLogFile } from './model';
@@ -59,6 +60,11 @@ export class Snapshot {
 
   get utcOffset(): UtcOffset | undefined {
     return this.correlation.utcOffset;
+  }
+
+  /** The UTC offset of the download a file belongs to (its folder), else the main one. */
+  utcOffsetOf(file: IndexedFile | undefined): UtcOffset | undefined {
+    return (file && this.correlation.utcOffsetOfFolder.get(nodePath.dirname(file.path))) ?? this.correlation.utcOffset;
   }
 
   messageIndexAt(path: string, line: number): number {

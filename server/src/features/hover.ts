@@ -82,7 +82,7 @@ function addressRole(kind: string): string {
 
 function timestampAnswer(t: HoverTarget): HoverAnswer {
   const local = t.file.format === 'spamdyke' ? t.snap.lineTime(t.file, t.line, t.text) : t.entry.time;
-  const blocks = [labelled('Time:', localTimeWords(t.snap, local))];
+  const blocks = [labelled('Time:', localTimeWords(t.snap, t.file, local))];
   if (t.file.format === 'spamdyke') {
     const written = parseSyslogStamp(t.text, t.field.start);
     const zone = /(?:Z|[+-]\d{2}:?\d{2})$/.exec(fieldValue(t))?.[0];

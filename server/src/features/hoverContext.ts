@@ -30,19 +30,19 @@ function offsetWords(o: UtcOffset, seconds: number): string {
   return `${formatOffset(seconds)} at this time; the server's offset changes in this download (daylight saving time): ${formatOffset(o.periods[0].seconds)} at first, ${changes}; ${found}`;
 }
 
-/** A local log time with its UTC equivalent when the offset is known. */
-export function localTimeWords(snap: Snapshot, local: number): string {
+/** A local time of a file's log with its UTC equivalent when the offset is known. */
+export function localTimeWords(snap: Snapshot, file: IndexedFile, local: number): string {
   if (Number.isNaN(local)) return 'no usable time';
-  const o = snap.correlation.utcOffset;
+  const o = snap.utcOffsetOf(file);
   const shown = `${formatLocal(local)} server local time`;
   if (!o) return `${shown} (UTC offset unknown: no queue reply carries UTC)`;
   const seconds = offsetAtLocal(o, local);
   return `${shown} = ${formatLocal(local - seconds)} UTC (${offsetWords(o, seconds)})`;
 }
 
-/** A Unix time (UTC) with its equivalent in the log's local time when the offset is known. */
-export function epochWords(snap: Snapshot, epoch: number): string {
-  const o = snap.correlation.utcOffset;
+/** A Unix time (UTC) with its equivalent in the local time of a file's log when the offset is known. */
+export function epochWords(snap: Snapshot, file: IndexedFile, epoch: number): string {
+  const o = snap.utcOffsetOf(file);
   const utc = `${formatLocal(epoch)} UTC`;
   if (!o) return `${utc} (the log's UTC offset is unknown)`;
   const seconds = offsetAtUtc(o, epoch);

@@ -53,7 +53,7 @@ function deferralForMessage(t: HoverTarget, placed: PlacedAttempt): string {
   if (!retry || !file) {
     return labelled('For this message:', `no later try of ${placed.attempt.recipient} is in the log; qmail retries it later on its own, until the queue lifetime ends.`);
   }
-  const when = localTimeWords(t.snap, retry.attempt.tryTime);
+  const when = localTimeWords(t.snap, file, retry.attempt.tryTime);
   const result = retry.attempt.outcome ? `, with the result: ${retry.attempt.outcome}` : '';
   return `${labelled('For this message:', `qmail retried ${placed.attempt.recipient} at ${when}${result}:`)} ${lineLink(file.path, retry.attempt.tryLine)}`;
 }

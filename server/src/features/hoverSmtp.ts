@@ -96,7 +96,7 @@ function queueReplyAnswer(t: HoverTarget): HoverAnswer {
   const epoch = Number(valueOf(t, 'epoch'));
   const qp = valueOf(t, 'qp') ?? '';
   const blocks = explanationBlocks(explainQp());
-  blocks.push(labelled('Queued at:', `EPOCH ${epoch} = ${epochWords(t.snap, epoch)}.`));
+  blocks.push(labelled('Queued at:', `EPOCH ${epoch} = ${epochWords(t.snap, t.file, epoch)}.`));
   blocks.push(labelled('Queue process:', `qmail-queue with process id ${qp} stored the message.`));
   const spamdyke = t.message?.spamdyke.find((r) => r.qp === Number(qp));
   const file = spamdyke && t.snap.fileById(spamdyke.file);

@@ -191,9 +191,15 @@ export function eventSummary(kind: string, text: string): string {
   return text.slice(0, 80);
 }
 
+/** ISO 8601 of a local time of a file's log, with the offset of its download at that time. */
+function isoTime(snap: Snapshot, file: IndexedFile | undefined, local: number): string {
+  if (Number.isNaN(local)) return '';
+  const o = snap.utcOffsetOf(file);
+  return formatIso(local, o && offsetAtLocal(o, local));
+}
+
 /** A message's lines from all logs as events, in time order. */
 export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): MessageEvent[] {
-  const offset = snap.correlation.utcOffset;
   const refs = snap.linesOf(m);
   const texts = new Map<string, string>();
   // Read runs of consecutive lines of one file at once.
@@ -214,7 +220,7 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
   return rows.map(({ r, t, text }) => {
     const kind = eventKind(r.file, snap.lineKind(r.file, r.line), text);
     return {
-      time: Number.isNaN(t) ? '' : formatIso(t, offset && offsetAtLocal(offset, t)),
+      time: isoTime(snap, r.file, t),
       kind,
       uri: pathToUri(r.file.path),
       range: { start: { line: r.line, character: 0 }, end: { line: r.line, character: text.length } },
@@ -226,15 +232,15 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
 
 function toTimeline(snap: Snapshot, reader: LineReader, i: number, withEvents: boolean): TimelineMessage {
   const m = snap.message(i);
-  const offset = snap.correlation.utcOffset;
+  const lines = snap.linesOf(m);
   const out: TimelineMessage = {
     id: messageId(snap, i),
-    time: Number.isNaN(m.time) ? '' : formatIso(m.time, offset && offsetAtLocal(offset, m.time)),
+    time: isoTime(snap, lines[0]?.file, m.time),
     sender: m.sender ?? null,
     recipients: m.recipients,
     outcome: m.outcome,
     deferred: m.deferred,
-    lineCount: snap.linesOf(m).length,
+    lineCount: lines.length,
   };
   if (m.ambiguous?.length) out.ambiguous = m.ambiguous;
   if (withEvents) out.events = messageEvents(snap, reader, m);
