@@ -17,7 +17,9 @@ const MIN_REREAD_MS = 1000;
 
 export class WorkspaceIndexer {
   private queue: Promise<void> = Promise.resolve();
-  private readonly editTimers = new Map<string, NodeJS.Timeout>();
+  private readonly editTimers = new Map<string, { timer: NodeJS.Timeout; text: () => string }>();
+  private readonly editJobs = new Map<string, Promise<void>>();
+  private readonly folderJobs = new Set<Promise<void>>();
   private readonly rereadTimers = new Map<string, NodeJS.Timeout>();
   private readonly lastReread = new Map<string, { at: number; took: number }>();
   private readonly folders = new Set<string>();
@@ -48,7 +50,7 @@ export class WorkspaceIndexer {
 
   addFolders(folders: string[], title = 'Indexing mail logs'): Promise<void> {
     for (const f of folders) this.folders.add(f);
-    return this.run(async () => {
+    const job = this.run(async () => {
       const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
       progress?.begin(title, 0, 'looking for logs', false);
       try {
@@ -72,6 +74,9 @@ export class WorkspaceIndexer {
         progress?.done();
       }
     });
+    this.folderJobs.add(job);
+    void job.finally(() => this.folderJobs.delete(job));
+    return job;
   }
 
   removeFolders(folders: string[]): Promise<void> {
@@ -97,18 +102,44 @@ export class WorkspaceIndexer {
   }
 
   documentEdited(filePath: string, text: () => string): void {
-    clearTimeout(this.editTimers.get(filePath));
-    this.editTimers.set(filePath, setTimeout(() => {
-      this.editTimers.delete(filePath);
-      void this.run(async () => {
-        const known = this.index.has(filePath) ? this.index.snapshot().file(filePath)?.format : undefined;
-        this.index.setEditorText(filePath, text(), known);
-      });
-    }, 300));
+    clearTimeout(this.editTimers.get(filePath)?.timer);
+    const timer = setTimeout(() => void this.applyEdit(filePath), 300);
+    this.editTimers.set(filePath, { timer, text });
+  }
+
+  private applyEdit(filePath: string): Promise<void> {
+    const pending = this.editTimers.get(filePath);
+    if (!pending) return this.editJobs.get(filePath) ?? Promise.resolve();
+    clearTimeout(pending.timer);
+    this.editTimers.delete(filePath);
+    const job = this.run(async () => {
+      const known = this.index.has(filePath) ? this.index.snapshot().file(filePath)?.format : undefined;
+      this.index.setEditorText(filePath, pending.text(), known);
+    }).finally(() => {
+      if (this.editJobs.get(filePath) === job) this.editJobs.delete(filePath);
+    });
+    this.editJobs.set(filePath, job);
+    return job;
+  }
+
+  /**
+   * Resolves when a request about the file can be answered from an index that holds it: the
+   * indexing of folders under way is done, and the file's unsaved edits (if any) are parsed, at
+   * once rather than after the pause that coalesces keystrokes.
+   */
+  whenCurrent(filePath: string | undefined): Promise<void> {
+    const waits = [...this.folderJobs];
+    if (filePath) waits.push(this.applyEdit(filePath));
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  /** Whether whenCurrent would resolve at once. */
+  isCurrent(filePath: string | undefined): boolean {
+    return this.folderJobs.size === 0 && (!filePath || (!this.editTimers.has(filePath) && !this.editJobs.has(filePath)));
   }
 
   documentClosed(filePath: string): void {
-    clearTimeout(this.editTimers.get(filePath));
+    clearTimeout(this.editTimers.get(filePath)?.timer);
     this.editTimers.delete(filePath);
     void this.run(async () => this.index.closeEditor(filePath));
   }

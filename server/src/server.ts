@@ -46,7 +46,30 @@ let folders: string[] = [];
 // Only for clients that cannot watch files themselves.
 let diskWatcher: DiskWatcher | undefined;
 
+// A request that comes while its logs are still being indexed (a client may ask right after
+// starting the server or opening a file) or while its document has unparsed edits waits for them,
+// for READY_WAIT_MS at most; after that it is answered from the index as it stands.
+const READY_WAIT_MS = 5000;
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+function whenReady<R>(uri: string | undefined, answer: () => R): R | Promise<R> {
+  const filePath = uri ? uriToPath(uri) : undefined;
+  if (initialIndexDone && indexer.isCurrent(filePath)) return answer();
+  return Promise.race([Promise.all([initialIndexing, indexer.whenCurrent(filePath)]), pause(READY_WAIT_MS)]).then(answer);
+}
+
+// Settled when the workspace folders have been indexed once (or after READY_WAIT_MS, for a client
+// that never sends `initialized`).
+let initialIndexDone = false;
+let initialIndexed: () => void = () => undefined;
+const initialIndexing = new Promise<void>((resolve) => {
+  initialIndexed = () => {
+    initialIndexDone = true;
+    resolve();
+  };
+});
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
+  setTimeout(initialIndexed, READY_WAIT_MS).unref();
   canConfigure = !!params.capabilities.workspace?.configuration;
   canRegisterConfiguration = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
   canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
@@ -102,7 +125,7 @@ connection.onInitialized(async () => {
       void indexer.addFolders(added);
     });
   }
-  void indexer.addFolders(folders);
+  void indexer.addFolders(folders).finally(initialIndexed);
 });
 
 /**
@@ -160,15 +183,15 @@ documents.onDidClose((e) => {
 });
 connection.onDidChangeWatchedFiles((e) => void indexer.filesChanged(e.changes, uriToDiskPath));
 
-connection.onHover((params) => hover(index.snapshot(), reader, params, markdownHovers));
-connection.onRequest(MESSAGES_REQUEST, (params: unknown) => listMessages(index.snapshot(), reader, params));
-connection.onReferences((params) => references(index.snapshot(), reader, params));
-connection.onDefinition((params) => definition(index.snapshot(), reader, params));
-connection.onDocumentHighlight((params) => documentHighlight(index.snapshot(), reader, params));
-connection.onDocumentSymbol((params) => documentSymbols(index.snapshot(), reader, params));
-connection.onFoldingRanges((params) => foldingRanges(index.snapshot(), params));
-connection.onWorkspaceSymbol((params) => workspaceSymbols(index.snapshot(), reader, params));
-connection.languages.inlayHint.on((params) => (settings.inlayHints ? inlayHints(index.snapshot(), reader, params) : []));
+connection.onHover((params) => whenReady(params.textDocument.uri, () => hover(index.snapshot(), reader, params, markdownHovers)));
+connection.onRequest(MESSAGES_REQUEST, (params: unknown) => whenReady(undefined, () => listMessages(index.snapshot(), reader, params)));
+connection.onReferences((params) => whenReady(params.textDocument.uri, () => references(index.snapshot(), reader, params)));
+connection.onDefinition((params) => whenReady(params.textDocument.uri, () => definition(index.snapshot(), reader, params)));
+connection.onDocumentHighlight((params) => whenReady(params.textDocument.uri, () => documentHighlight(index.snapshot(), reader, params)));
+connection.onDocumentSymbol((params) => whenReady(params.textDocument.uri, () => documentSymbols(index.snapshot(), reader, params)));
+connection.onFoldingRanges((params) => whenReady(params.textDocument.uri, () => foldingRanges(index.snapshot(), params)));
+connection.onWorkspaceSymbol((params) => whenReady(undefined, () => workspaceSymbols(index.snapshot(), reader, params)));
+connection.languages.inlayHint.on((params) => whenReady(params.textDocument.uri, () => settings.inlayHints ? inlayHints(index.snapshot(), reader, params) : []));
 
 // Diagnostics depend on a file's own lines only: they are published when a file's parse changes.
 const publishDiagnostics = () => diagnostics.publish(index.snapshot(), settings.diagnostics);

@@ -53,6 +53,23 @@ test('a client that announces no capabilities is sent no request at all; one tha
   }
 });
 
+test('a client that asks at once, without waiting for the index or for its edits to settle, gets full answers', async () => {
+  const c = await startServer(FORMATS, { capabilities: {} });
+  try {
+    const spamdyke = uri(path.join(FORMATS, 'spamdyke.log'));
+    const text = fs.readFileSync(path.join(FORMATS, 'spamdyke.log'), 'utf8');
+    c.notify('textDocument/didOpen', { textDocument: { uri: spamdyke, languageId: 'spamdyke-log', version: 0, text } });
+    const refs = await c.request<unknown[]>('textDocument/references', { textDocument: { uri: spamdyke }, position: { line: 1, character: 45 }, context: { includeDeclaration: true } });
+    assert.equal(refs.length, 11, 'the first answer already knows all three logs');
+    const added = 'Mar  9 13:00:00 server spamdyke[4242]: DENIED_GRAYLISTED from: x@elsewhere.example.net to: recipient@example.com origin_ip: 203.0.113.7 origin_rdns: (unknown) auth: (unknown) encryption: (none) reason: (empty)';
+    c.notify('textDocument/didChange', { textDocument: { uri: spamdyke, version: 1 }, contentChanges: [{ text: `${text}${added}\n` }] });
+    const hover = await c.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: spamdyke }, position: { line: 2, character: 45 } });
+    assert.match(hover?.contents.value ?? '', /[Gg]raylist/, 'the edit is parsed before the answer');
+  } finally {
+    await c.close();
+  }
+});
+
 test('lines the parser does not understand are reported once per file, with where they are', async () => {
   const folder = path.resolve(__dirname, '../../../test/fixtures/hover');
   const c = await startServer(folder);
