@@ -343,6 +343,15 @@ describe('a download across a daylight-saving change', () => {
     const instants = times.map((t) => Date.parse(t) / 1000);
     for (let i = 1; i < instants.length; i++) assert.equal(instants[i] - instants[i - 1], 1800, `${times[i - 1]} → ${times[i]}`);
   });
+
+  test('a time filter in UTC is read with the offset in force at that time', async () => {
+    const after = await server().request<{ total: number; messages: Array<{ time: string }> }>('mailLogs/messages', { filter: { from: '2021-03-28T01:00:00Z' }, limit: 100 });
+    assert.equal(after.total, 10);
+    assert.equal(after.messages[0].time, '2021-03-28T03:10:05+02:00');
+    const before = await server().request<{ total: number; messages: Array<{ time: string }> }>('mailLogs/messages', { filter: { to: '2021-03-28T00:59:59Z' }, limit: 100 });
+    assert.equal(before.total, 6);
+    assert.equal(before.messages[5].time, '2021-03-28T01:40:05+01:00');
+  });
 });
 
 describe('two servers in different time zones, one folder each', () => {
@@ -367,5 +376,12 @@ describe('two servers in different time zones, one folder each', () => {
   test('the timeline gives each download\'s messages their own offset', async () => {
     const all = await ws.client.request<{ messages: Array<{ time: string }> }>('mailLogs/messages', { limit: 10 });
     assert.deepEqual(all.messages.map((m) => m.time).filter((t) => t.startsWith('2021-03-09T12:43:51')).sort(), ['2021-03-09T12:43:51+02:00', '2021-03-09T12:43:51-05:00']);
+  });
+
+  test('a time filter in UTC finds, in each download, what happened then', async () => {
+    // Both messages stand at 11:10:37 and 12:43:51 local time: 09:10:37 and 10:43:51 UTC in
+    // Berlin, 16:10:37 and 17:43:51 UTC in New York.
+    const found = await ws.client.request<{ messages: Array<{ time: string }> }>('mailLogs/messages', { filter: { from: '2021-03-09T10:00:00Z', to: '2021-03-09T17:00:00Z' }, limit: 10 });
+    assert.deepEqual(found.messages.map((m) => m.time).sort(), ['2021-03-09T11:10:37-05:00', '2021-03-09T12:43:51+02:00']);
   });
 });

@@ -63,8 +63,20 @@ export class Snapshot {
   }
 
   /** The UTC offset of the download a file belongs to (its folder), else the main one. */
-  utcOffsetOf(file: IndexedFile | undefined): UtcOffset | undefined {
+  utcOffsetOf(file: { path: string } | undefined): UtcOffset | undefined {
     return (file && this.correlation.utcOffsetOfFolder.get(nodePath.dirname(file.path))) ?? this.correlation.utcOffset;
+  }
+
+  private offsetOfFileIndex: Array<UtcOffset | undefined> | undefined;
+
+  /** The UTC offset of the download the i-th message belongs to, without building the message. */
+  utcOffsetOfMessage(i: number): UtcOffset | undefined {
+    const c = this.correlation;
+    if (c.utcOffsetOfFolder.size < 2) return c.utcOffset;
+    const fi = c.msgSmtp[i] >= 0 ? c.txns.file[c.msgSmtp[i]] : c.msgGroup[i] >= 0 ? c.groups.file[c.msgGroup[i]] : c.msgRecord[i] >= 0 ? c.records.file[c.msgRecord[i]] : -1;
+    if (fi < 0) return c.utcOffset;
+    this.offsetOfFileIndex ??= c.files.map((f) => this.utcOffsetOf(f));
+    return this.offsetOfFileIndex[fi];
   }
 
   messageIndexAt(path: string, line: number): number {

@@ -4,7 +4,7 @@ import { Message, Outcome, OUTCOMES } from '../core/correlate';
 import { LineKind } from '../core/model';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { formatIso, parseIsoLocal } from '../core/time';
-import { offsetAtLocal, offsetAtUtc, UtcOffset } from '../core/utcOffset';
+import { offsetAtLocal, offsetAtUtc } from '../core/utcOffset';
 import { LineReader } from './lineText';
 import { documentFile, pathToUri, uriToPath } from './locations';
 import { messageMatcher } from './workspaceSymbol';
@@ -75,19 +75,26 @@ export function messageId(snap: Snapshot, index: number): string {
   return `${snap.version}:${index}`;
 }
 
-function parseBound(s: string | undefined, offset: UtcOffset | undefined, end: boolean): number | undefined {
+/** A bound of a time filter: local time of the logs, or (given with an offset) UTC. */
+interface TimeBound { local?: number; utc?: number }
+
+/** The bound in the local time of a message's download. */
+function localBound(snap: Snapshot, b: TimeBound, i: number): number {
+  if (b.utc === undefined) return b.local!;
+  const o = snap.utcOffsetOfMessage(i);
+  return b.utc + (o ? offsetAtUtc(o, b.utc) : 0);
+}
+
+function parseBound(s: string | undefined, end: boolean): TimeBound | undefined {
   if (!s) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(s.trim());
   if (!m) throw new ResponseError(ErrorCodes.InvalidParams, `not an ISO 8601 time: ${s}`);
   const clock = m[2] ? (m[2].length === 5 ? `${m[2]}:${end ? '59' : '00'}` : m[2]) : end ? '23:59:59' : '00:00:00';
-  let t = parseIsoLocal(`${m[1]} ${clock}`);
+  const t = parseIsoLocal(`${m[1]} ${clock}`);
   if (Number.isNaN(t)) throw new ResponseError(ErrorCodes.InvalidParams, `not an ISO 8601 time: ${s}`);
-  if (m[3]) {
-    const z = m[3] === 'Z' ? 0 : (m[3][0] === '-' ? -1 : 1) * (Number(m[3].slice(1, 3)) * 3600 + Number(m[3].slice(-2)) * 60);
-    const utc = t - z;
-    t = utc + (offset ? offsetAtUtc(offset, utc) : 0);
-  }
-  return t;
+  if (!m[3]) return { local: t };
+  const z = m[3] === 'Z' ? 0 : (m[3][0] === '-' ? -1 : 1) * (Number(m[3].slice(1, 3)) * 3600 + Number(m[3].slice(-2)) * 60);
+  return { utc: t - z };
 }
 
 function messagesInFile(snap: Snapshot, file: IndexedFile): Uint8Array {
@@ -99,12 +106,11 @@ function messagesInFile(snap: Snapshot, file: IndexedFile): Uint8Array {
 
 /** Indexes of the messages passing the filter, oldest first. */
 export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefined): number[] {
-  const offset = snap.correlation.utcOffset;
   const text = filter?.text?.trim().toLowerCase() ?? '';
   const matches = text ? messageMatcher(snap, text) : undefined;
   const outcomes = filter?.outcomes?.length ? new Set(filter.outcomes) : undefined;
-  const from = parseBound(filter?.from, offset, false);
-  const to = parseBound(filter?.to, offset, true);
+  const from = parseBound(filter?.from, false);
+  const to = parseBound(filter?.to, true);
   let inFile: Uint8Array | undefined;
   if (filter?.uri) {
     const file = documentFile(snap, filter.uri);
@@ -119,8 +125,8 @@ export function filterMessages(snap: Snapshot, filter: MessagesFilter | undefine
     if (matches && !matches(i)) continue;
     if (outcomes && !outcomes.has(snap.outcomeOf(i))) continue;
     const time = snap.timeOf(i);
-    if (from !== undefined && !(time >= from)) continue;
-    if (to !== undefined && !(time <= to)) continue;
+    if (from && !(time >= localBound(snap, from, i))) continue;
+    if (to && !(time <= localBound(snap, to, i))) continue;
     out.push(i);
   }
   return out;
