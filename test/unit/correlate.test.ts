@@ -228,3 +228,24 @@ test('folder walking follows symbolic links once: no loop, no log indexed twice'
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a message queued just before a daylight-saving change finds its delivery just after it', () => {
+  // Berlin, 2021-03-28: at 01:00 UTC the local clock jumps from 02:00 to 03:00.
+  const change = Date.UTC(2021, 2, 28, 1) / 1000;
+  const stamp = (utc: number, offset: number) => new Date((utc + offset) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  const offsetAt = (utc: number) => (utc < change ? 3600 : 7200);
+  let smtp = '', delivery = '';
+  // Four messages an hour apart before the change, the one that straddles it, four after.
+  const queued = [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((h) => (h === 0 ? change - 2 : change + h * 3600 + 600));
+  queued.forEach((utc, i) => {
+    const q = stamp(utc, offsetAt(utc)), init = stamp(utc + 3, offsetAt(utc + 3));
+    smtp += `${q}, from, a${i}@elsewhere.example.net\n${q}, resp, 250 ok\n${q}, to, <r${i}@example.com>\n${q}, resp, 250 ok\n${q}, resp, 250 ok ${utc} qp ${100 + i}\n\n`;
+    delivery += `${init}, init, <a${i}@elsewhere.example.net>\n${init}, try, ${500 + i}, local, r${i}@example.com\n${init}, result, ${500 + i}, success, did_0+0+1/\n`;
+  });
+  assert.match(smtp, /2021-03-28 01:59:58, resp, 250 ok \d+ qp 104/);
+  assert.match(delivery, /2021-03-28 03:00:01, init, <a4@/);
+  const c = run(smtp, delivery, '');
+  assert.equal(c.messages.length, 9);
+  assert.deepEqual(c.messages.map((m) => m.outcome), new Array(9).fill('delivered'));
+  assert.deepEqual(c.utcOffset?.periods.map((p) => p.seconds), [3600, 7200]);
+});

@@ -8,7 +8,7 @@
 import * as nodePath from 'path';
 import { Interner, IntTable } from './columns';
 import { civilFromLocalSeconds, localSecondsFor } from './time';
-import { deriveUtcOffset, UtcOffset } from './utcOffset';
+import { deriveUtcOffset, offsetAtLocal, UtcOffset } from './utcOffset';
 import {
   DeliveryAttempt, DeliveryGroup, DeliveryTable, fromCell, LineKind, NO_VALUE, OUTCOME_CODE, OUTCOME_OF_CODE, ParsedLogFile, SmtpTable,
   SmtpTransaction, SpamdykeRecord, SpamdykeTable,
@@ -305,6 +305,7 @@ class Builder {
     };
     const txnIds = idsOf(txns), recIds = idsOf(records);
     this.inferSpamdykeTimes(members);
+    const utcOffset = this.deriveUtcOffset(txnIds);
 
     // Transactions by start time.
     const tStart = (t: number) => {
@@ -331,7 +332,7 @@ class Builder {
     between();
     const owners = this.joinRetries(members);
     between();
-    const ownerTxn = this.matchDelivery(txnByStart, owners, msgOfTxn);
+    const ownerTxn = this.matchDelivery(txnByStart, owners, msgOfTxn, utcOffset);
     between();
 
     // Retries that came back with an `init` of their own (per-attempt delivery ids).
@@ -384,7 +385,7 @@ class Builder {
       recTail[t] = r;
     }
     this.joinDiagnostics(members, msgOfRecord);
-    return this.deriveUtcOffset(txnIds);
+    return utcOffset;
   }
 
   /** spamdyke ↔ SMTP: ALLOWED by the exact qp key; refusals by second, sender, recipient and refusal. */
@@ -606,14 +607,20 @@ class Builder {
    * it is the first unclaimed init at or after the queue time (a second early for rounding)
    * with the same sender and recipients.
    */
-  private matchDelivery(txnIds: Int32Array, owners: { mains: number[] }, msgOfTxn: Int32Array): Int32Array {
+  private matchDelivery(txnIds: Int32Array, owners: { mains: number[] }, msgOfTxn: Int32Array, utcOffset: UtcOffset | undefined): Int32Array {
     const { txns, groups } = this;
+    // Across a daylight-saving change the local clock jumps: the window is measured on a clock that
+    // does not (UTC plus the first offset), so a message queued just before the change still
+    // finds its delivery just after it.
+    const steady = utcOffset && utcOffset.periods.length > 1
+      ? (t: number) => t - offsetAtLocal(utcOffset, t) + utcOffset.periods[0].seconds
+      : (t: number) => t;
     const mains = owners.mains.filter((g) => this.deliveryOf[groups.file[g]]!.initLine[groups.row[g]] >= 0);
     const senderOf = new Float64Array(mains.length), timeOf = new Float64Array(mains.length);
     mains.forEach((g, i) => {
       const d = this.deliveryOf[groups.file[g]]!;
       senderOf[i] = d.sender[groups.row[g]];
-      timeOf[i] = fromCell(d.time[groups.row[g]]);
+      timeOf[i] = steady(fromCell(d.time[groups.row[g]]));
     });
     const byKey = stableByBucket(sortIndex(timeOf), (i) => senderOf[i], this.strings.values.length);
     const withInit = new Int32Array(byKey.length);
@@ -636,7 +643,7 @@ class Builder {
     const queued = sortBy(txnIds.filter((t) => {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
       return s.queueLine[r] >= 0 && s.sender[r] >= 0;
-    }), (t) => this.smtpOf[txns.file[t]]!.queueTime[txns.row[t]]);
+    }), (t) => steady(this.smtpOf[txns.file[t]]!.queueTime[txns.row[t]]));
     const accepted: number[] = [];
     const tried: number[] = [];
     for (const t of queued) {
@@ -648,7 +655,7 @@ class Builder {
         const ri = s.rcptStart[r] + j;
         if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300 && !accepted.includes(s.rcptAddress[ri])) accepted.push(s.rcptAddress[ri]);
       }
-      const qt = s.queueTime[r];
+      const qt = steady(s.queueTime[r]);
       // Binary search the sender's segment for the first init at or after qt - 1.
       let lo = i, hi = segmentEnd[i];
       const end = hi;
@@ -806,14 +813,15 @@ class Builder {
 
   /** The server's UTC offset (or offsets, across a daylight-saving change) from the queue replies. */
   private deriveUtcOffset(txnIds: Int32Array): UtcOffset | undefined {
-    const local: number[] = [], epoch: number[] = [];
+    const local = new Uint32Array(txnIds.length), epoch = new Uint32Array(txnIds.length);
+    let n = 0;
     for (const t of txnIds) {
       const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
       if (s.queueLine[r] < 0 || s.queueTime[r] === NO_VALUE) continue;
-      local.push(s.queueTime[r]);
-      epoch.push(s.epoch[r]);
+      local[n] = s.queueTime[r];
+      epoch[n++] = s.epoch[r];
     }
-    return deriveUtcOffset(local, epoch, local.length);
+    return deriveUtcOffset(local, epoch, n);
   }
 
   finish(utcOffset: UtcOffset | undefined, utcOffsetOfFolder: Map<string, UtcOffset>): Correlation {
