@@ -49,7 +49,7 @@ let diskWatcher: DiskWatcher | undefined;
 // A request that comes while its logs are still being indexed (a client may ask right after
 // starting the server or opening a file) or while its document has unparsed edits waits for them,
 // for READY_WAIT_MS at most; after that it is answered from the index as it stands.
-const READY_WAIT_MS = 5000;
+const READY_WAIT_MS = 2000;
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 function whenReady<R>(uri: string | undefined, answer: () => R): R | Promise<R> {
   const filePath = uri ? uriToPath(uri) : undefined;
