@@ -35,6 +35,8 @@ export interface CorpusOptions {
   /** The server's UTC offset; EPOCH in '250 ok EPOCH qp PID' = local time - offset. Default +60. */
   utcOffsetMinutes?: number;
   crlf?: boolean;
+  /** A blank line between delivery groups, as between SMTP transactions. Default true. */
+  deliveryBlankLines?: boolean;
   bom?: boolean;
   retryLayout?: 'inline' | 'separate' | 'mixed';
   deliveryIds?: 'per-attempt' | 'per-message';
@@ -1358,7 +1360,7 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
         return `${stamp}, ${e.kind === TRY ? 'try' : 'result'}, ${e.attempt!.id}, ${e.text}`;
       });
       if (i > 0) {
-        w.write('');
+        if (options.deliveryBlankLines !== false) w.write('');
         writeGarbage(w, garbage, lines.length, renderPrevious(groups[i - 1], clock));
       }
       writeGroup(w, lines, g.msg, roleIndex, claims, truncate && i === groups.length - 1 ? renderRng : null, truncated);

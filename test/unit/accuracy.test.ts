@@ -22,6 +22,8 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['spamdyke at log level verbose (FILTER and ERROR lines), busy server', { seed: 111, spamdykeLogLevel: 'verbose', messagesPerSecond: 5 }],
   ['spamdyke stamps from journalctl -o short-iso, across a year turn', { seed: 112, spamdykeStamps: 'short-iso', start: '2021-12-31 22:00:00' }],
   ['spamdyke stamps from journalctl -o short-precise, across a year turn', { seed: 113, spamdykeStamps: 'short-precise', start: '2021-12-31 22:00:00' }],
+  ['no blank line between delivery groups, retries in groups of their own', { seed: 114, retryLayout: 'separate', deliveryBlankLines: false }],
+  ['no blank line between delivery groups, retries of both layouts', { seed: 115, retryLayout: 'mixed', deliveryBlankLines: false }],
 ];
 
 for (const [name, options] of VARIANTS) {

@@ -249,3 +249,29 @@ test('a message queued just before a daylight-saving change finds its delivery j
   assert.deepEqual(c.messages.map((m) => m.outcome), new Array(9).fill('delivered'));
   assert.deepEqual(c.utcOffset?.periods.map((p) => p.seconds), [3600, 7200]);
 });
+
+test('without blank lines between delivery groups, a retry further down joins its message, not the group above it', () => {
+  const smtpFor = (t: string, from: string, to: string, qp: number) =>
+    `${t}, from, ${from}\n${t}, resp, 250 ok\n${t}, to, <${to}>\n${t}, resp, 250 ok\n${t}, resp, 250 ok ${1615280000 + qp} qp ${qp}\n\n`;
+  const c = run(
+    smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + smtpFor('2021-03-09 10:06:00', 'b@elsewhere.example.net', 'other@example.com', 2),
+    [
+      '2021-03-09 10:00:01, init, <a@elsewhere.example.net>',
+      '2021-03-09 10:00:01, try, 700, local, full@example.com',
+      "2021-03-09 10:00:01, result, 700, deferral, Recipient's_mailbox_is_full/",
+      '2021-03-09 10:06:01, init, <b@elsewhere.example.net>',
+      '2021-03-09 10:06:01, try, 701, local, other@example.com',
+      '2021-03-09 10:06:01, result, 701, success, did_0+0+1/',
+      '2021-03-09 10:06:41, try, 700, local, full@example.com',
+      '2021-03-09 10:06:41, result, 700, success, did_0+0+1/',
+    ].join('\n') + '\n',
+    '',
+  );
+  const byRecipient = new Map(c.messages.map((m) => [m.recipients[0], m]));
+  assert.equal(c.messages.length, 2);
+  assert.equal(byRecipient.get('full@example.com')?.outcome, 'deferred-delivered');
+  assert.equal(byRecipient.get('other@example.com')?.outcome, 'delivered');
+  const lines = (m: (typeof c.messages)[number]) => m.delivery.flatMap((d) => d.lines);
+  assert.deepEqual(lines(byRecipient.get('full@example.com')!), [0, 1, 2, 6, 7]);
+  assert.deepEqual(lines(byRecipient.get('other@example.com')!), [3, 4, 5]);
+});

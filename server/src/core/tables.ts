@@ -108,6 +108,9 @@ export class SmtpBuilder {
   }
 }
 
+/** First attempts follow their `init` within seconds; qmail's first retry comes minutes later. */
+const FIRST_TRY_SECONDS = 60;
+
 export class DeliveryBuilder {
   readonly columns = new ColumnSet();
   private readonly c = this.columns;
@@ -116,14 +119,50 @@ export class DeliveryBuilder {
   private aId = this.c.f64(); private aChannel = this.c.u8(); private aRecipient = this.c.i32(); private aTryLine = this.c.u32(); private aTryTime = this.c.u32();
   private aResultLine = this.c.i32(); private aResultTime = this.c.u32(); private aOutcome = this.c.u8();
   private current = -1;
+  // Where no blank line ends a group, a retry standing further down the file would join whatever
+  // group came last. These tell a retry from a first attempt: the message (its first group) whose
+  // attempt with a delivery id was deferred, per id; the message with an open deferral, per
+  // recipient; and, per group that is a retry, the first group of the message it retries (else
+  // -1). Only deferred attempts are kept: a map of every id would cost megabytes.
+  private readonly deferredId = new Map<number, number>();
+  private readonly openDeferral = new Map<number, number>();
+  private readonly retryOf: number[] = [];
 
   endGroup(): void {
     this.current = -1;
   }
 
+  /** The first group of the message a group belongs to, as far as the file tells. */
+  private origin(g: number): number {
+    return this.retryOf[g] >= 0 ? this.retryOf[g] : g;
+  }
+
+  /**
+   * The message a try retries when, with no blank line before it, it does not belong to the
+   * current group, else -1. The first try of a group belongs to it (a retry may come back with
+   * an `init` of its own). A later one retries another message when its delivery id was tried
+   * there; or, with ids per attempt, when its recipient has an open deferral there and the
+   * current group is a retry of another message, or began longer ago than first attempts take.
+   */
+  private retriesAnother(id: number, time: number, recipient: number): number {
+    const g = this.current;
+    if (g < 0 || this.attCount.data[g] === 0) return -1;
+    const retried = this.retriedMessage(id, recipient);
+    if (retried < 0 || retried === this.origin(g)) return -1;
+    if (this.deferredId.has(id) || this.retryOf[g] >= 0) return retried;
+    const start = this.time.data[g];
+    return start !== NO_VALUE && time !== NO_VALUE && time - start > FIRST_TRY_SECONDS ? retried : -1;
+  }
+
+  /** The message (its first group) a try would retry, by its delivery id or its recipient; else -1. */
+  private retriedMessage(id: number, recipient: number): number {
+    return this.deferredId.get(id) ?? this.openDeferral.get(recipient) ?? -1;
+  }
+
   private touch(line: number, time: number, startsNew: boolean): number {
     if (startsNew || this.current < 0) {
       this.current = this.firstLine.push(line);
+      this.retryOf.push(-1);
       this.lastLine.push(line);
       this.initLine.push(-1);
       this.sender.push(-1);
@@ -145,7 +184,13 @@ export class DeliveryBuilder {
 
   try(line: number, time: number, id: number, channel: number, recipient: number): void {
     time = cell(time);
-    const g = this.touch(line, time, false);
+    const retried = this.retriesAnother(id, time, recipient);
+    const g = this.touch(line, time, retried >= 0);
+    // A group whose first try retries a message is a retry of it. After an `init` only a known
+    // delivery id tells that: a new one is a first attempt, whatever became of its recipient.
+    if (this.attCount.data[g] === 0) {
+      this.retryOf[g] = retried >= 0 ? retried : this.initLine.data[g] < 0 || this.deferredId.has(id) ? this.retriedMessage(id, recipient) : -1;
+    }
     this.aId.push(id);
     this.aChannel.push(channel);
     this.aRecipient.push(recipient);
@@ -167,6 +212,14 @@ export class DeliveryBuilder {
         this.aResultLine.data[a] = line;
         this.aResultTime.data[a] = time;
         this.aOutcome.data[a] = outcome;
+        const recipient = this.aRecipient.data[a], own = this.origin(g);
+        if (outcome === OUTCOME_CODE.deferral) {
+          this.openDeferral.set(recipient, own);
+          this.deferredId.set(id, own);
+        } else {
+          if (this.openDeferral.get(recipient) === own) this.openDeferral.delete(recipient);
+          this.deferredId.delete(id);
+        }
         return;
       }
     }
