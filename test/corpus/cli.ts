@@ -1,12 +1,12 @@
 // Writes a generated log download to a directory:
-//   node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom] [--no-delivery-blank-lines]
+//   node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom] [--no-smtp-blank-lines] [--no-delivery-blank-lines]
 //     [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
 //     [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
 //     [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
 //     [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose]
 import { CorpusOptions, generateCorpus } from './generator';
 
-const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom] [--no-delivery-blank-lines]
+const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom] [--no-smtp-blank-lines] [--no-delivery-blank-lines]
   [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
   [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
   [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
@@ -41,6 +41,7 @@ function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withT
       case '--messages': options.messages = number(value(++i, flag), flag, (n) => Number.isInteger(n) && n >= 0); break;
       case '--crlf': options.crlf = true; break;
       case '--no-delivery-blank-lines': options.deliveryBlankLines = false; break;
+      case '--no-smtp-blank-lines': options.smtpBlankLines = false; break;
       case '--bom': options.bom = true; break;
       case '--start': options.start = value(++i, flag); break;
       case '--retry-layout': options.retryLayout = oneOf(value(++i, flag), flag, ['inline', 'separate', 'mixed']); break;

@@ -37,6 +37,8 @@ export interface CorpusOptions {
   crlf?: boolean;
   /** A blank line between delivery groups, as between SMTP transactions. Default true. */
   deliveryBlankLines?: boolean;
+  /** A blank line between SMTP transactions, as FORMATS.md shows; without, the next `from` ends one. Default true. */
+  smtpBlankLines?: boolean;
   bom?: boolean;
   retryLayout?: 'inline' | 'separate' | 'mixed';
   deliveryIds?: 'per-attempt' | 'per-message';
@@ -1331,7 +1333,7 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
       const joined = runTogether > 0 && renderRng.chance(runTogether);
       const count = joined ? 1 : g.count;
       if (i > 0) {
-        w.write('');
+        if (options.smtpBlankLines !== false) w.write('');
         const previous = groups[i - 1].text;
         const firstBreak = previous.indexOf('\n');
         writeGarbage(w, garbage, count, firstBreak < 0 ? previous : previous.slice(0, firstBreak));

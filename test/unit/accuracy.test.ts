@@ -24,6 +24,7 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['spamdyke stamps from journalctl -o short-precise, across a year turn', { seed: 113, spamdykeStamps: 'short-precise', start: '2021-12-31 22:00:00' }],
   ['no blank line between delivery groups, retries in groups of their own', { seed: 114, retryLayout: 'separate', deliveryBlankLines: false }],
   ['no blank line between delivery groups, retries of both layouts', { seed: 115, retryLayout: 'mixed', deliveryBlankLines: false }],
+  ['no blank lines in any log (the next `from` or `init` starts a group)', { seed: 116, smtpBlankLines: false, deliveryBlankLines: false }],
 ];
 
 for (const [name, options] of VARIANTS) {
