@@ -26,6 +26,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MailLo
     // Files and untitled buffers only: a log's version in git or in a diff is not another log.
     documentSelector: LOG_LANGUAGES.flatMap((language) => [{ language, scheme: 'file' }, { language, scheme: 'untitled' }]),
     synchronize: { configurationSection: 'mailLogLens' },
+    // VS Code colours the logs with the extension's grammars: no semantic tokens over them.
+    initializationOptions: { textMateGrammars: true },
     outputChannelName: 'Mail Log Lens',
   };
   client = new LanguageClient('mailLogLens', 'Mail Log Lens', serverOptions, clientOptions);

@@ -17,6 +17,7 @@ import { documentSymbols } from './features/documentSymbol';
 import { foldingRanges } from './features/foldingRange';
 import { workspaceSymbols } from './features/workspaceSymbol';
 import { inlayHints } from './features/inlayHint';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokensFull, semanticTokensRange } from './features/semanticTokens';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { OpenDocumentLines } from './features/openDocuments';
 import { hover } from './features/hover';
@@ -42,6 +43,7 @@ let canRefreshInlayHints = false;
 let canWatch = false;
 let canFollowFolders = false;
 let markdownHovers = true;
+let semanticTokens = false;
 let folders: string[] = [];
 // Only for clients that cannot watch files themselves.
 let diskWatcher: DiskWatcher | undefined;
@@ -76,6 +78,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   canFollowFolders = !!params.capabilities.workspace?.workspaceFolders;
   markdownHovers = !!params.capabilities.textDocument?.hover?.contentFormat?.includes(MarkupKind.Markdown);
+  // Editors that colour with our TextMate grammars (the VS Code extension says so) need no tokens.
+  const options = params.initializationOptions as { textMateGrammars?: boolean } | undefined;
+  semanticTokens = !!params.capabilities.textDocument?.semanticTokens && options?.textMateGrammars !== true;
   if (params.initializationOptions) applySettings(params.initializationOptions, false);
   folders = (params.workspaceFolders ?? []).map((f) => uriToDiskPath(f.uri)).filter((p): p is string => !!p);
   if (!folders.length && params.rootUri) {
@@ -94,6 +99,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       foldingRangeProvider: true,
       workspaceSymbolProvider: true,
       inlayHintProvider: true,
+      ...(semanticTokens ? { semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'mail-log-lens', version: '0.1.0' },
@@ -191,6 +197,8 @@ connection.onDocumentHighlight((params) => whenReady(params.textDocument.uri, ()
 connection.onDocumentSymbol((params) => whenReady(params.textDocument.uri, () => documentSymbols(index.snapshot(), reader, params)));
 connection.onFoldingRanges((params) => whenReady(params.textDocument.uri, () => foldingRanges(index.snapshot(), params)));
 connection.onWorkspaceSymbol((params) => whenReady(undefined, () => workspaceSymbols(index.snapshot(), reader, params)));
+connection.languages.semanticTokens.on((params) => whenReady(params.textDocument.uri, () => semanticTokensFull(index.snapshot(), reader, params)));
+connection.languages.semanticTokens.onRange((params) => whenReady(params.textDocument.uri, () => semanticTokensRange(index.snapshot(), reader, params)));
 connection.languages.inlayHint.on((params) => whenReady(params.textDocument.uri, () => settings.inlayHints ? inlayHints(index.snapshot(), reader, params) : []));
 
 // Diagnostics depend on a file's own lines only: they are published when a file's parse changes.

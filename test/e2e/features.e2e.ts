@@ -36,6 +36,13 @@ async function hoverAt(doc: vscode.TextDocument, re: RegExp, needle: string): Pr
 const fileOf = (d: vscode.Location | vscode.LocationLink) => path.basename('uri' in d ? d.uri.fsPath : d.targetUri.fsPath);
 
 suite('Language features in VS Code', () => {
+  test('VS Code colours the logs with the grammars only: the server offers it no semantic tokens', async () => {
+    const doc = await openReal('spamdyke.log');
+    await hoverAt(doc, /ALLOWED/, 'ALLOWED');
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend | undefined>('vscode.provideDocumentSemanticTokensLegend', doc.uri);
+    assert.equal(legend, undefined);
+  });
+
   test('hovering a 554 reply code explains a permanent refusal', async () => {
     const doc = await openReal('smtp_25.log');
     const text = await hoverAt(doc, /, resp, 554 /, '554');

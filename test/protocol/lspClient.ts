@@ -26,6 +26,8 @@ export interface TestClient {
   logs: string[];
   /** The method of every request the server sent to this client, in order. */
   serverRequests: string[];
+  /** The server's answer to `initialize`. */
+  initializeResult: { capabilities: Record<string, unknown> };
   /** The latest textDocument/publishDiagnostics of each document URI. */
   diagnostics: Map<string, PublishedDiagnostic[]>;
   /** Resolves when every work-done progress the server started has ended. */
@@ -105,7 +107,7 @@ export async function startServer(rootFolder: string | undefined, options: Start
   const folders = rootFolder ? [{ uri: uri(rootFolder), name: path.basename(rootFolder) }] : null;
   const exited = new Promise<never>((_, reject) => proc.once('exit', (code) => reject(new Error(`the server exited (${code}) before answering initialize: ${stderr.join('')}`))));
   exited.catch(() => undefined);
-  await Promise.race([exited, connection.sendRequest('initialize', {
+  const initializeResult = await Promise.race([exited, connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
     rootUri: rootFolder ? uri(rootFolder) : null,
     workspaceFolders: folders,
@@ -126,6 +128,7 @@ export async function startServer(rootFolder: string | undefined, options: Start
     stderr,
     logs,
     serverRequests,
+    initializeResult,
     diagnostics,
     indexed: () => new Promise<void>((resolve) => {
       const check = () => {
