@@ -127,8 +127,13 @@ export class DeliveryBuilder {
   private readonly deferredId = new Map<number, number>();
   private readonly openDeferral = new Map<number, number>();
   private readonly retryOf: number[] = [];
+  /** Whether this log ends its groups with blank lines; a retry group then has one before it. */
+  private blankLinesEndGroups = false;
+  /** Whether a retry came with the delivery id of the deferred attempt: ids are per message. */
+  private idsRetried = false;
 
   endGroup(): void {
+    if (this.current >= 0) this.blankLinesEndGroups = true;
     this.current = -1;
   }
 
@@ -140,9 +145,11 @@ export class DeliveryBuilder {
   /**
    * The message a try retries when, with no blank line before it, it does not belong to the
    * current group, else -1. The first try of a group belongs to it (a retry may come back with
-   * an `init` of its own). A later one retries another message when its delivery id was tried
-   * there; or, with ids per attempt, when its recipient has an open deferral there and the
-   * current group is a retry of another message, or began longer ago than first attempts take.
+   * an `init` of its own). A later one retries another message when its delivery id was deferred
+   * there. With ids per attempt (no retry has come back with its id) in a log that does not end
+   * groups with blank lines, also when its recipient has an open deferral there and the current
+   * group is a retry of another message, began longer ago than first attempts take, or has all
+   * its results already.
    */
   private retriesAnother(id: number, time: number, recipient: number): number {
     const g = this.current;
@@ -150,8 +157,17 @@ export class DeliveryBuilder {
     const retried = this.retriedMessage(id, recipient);
     if (retried < 0 || retried === this.origin(g)) return -1;
     if (this.deferredId.has(id) || this.retryOf[g] >= 0) return retried;
+    if (this.blankLinesEndGroups || this.idsRetried) return -1;
     const start = this.time.data[g];
-    return start !== NO_VALUE && time !== NO_VALUE && time - start > FIRST_TRY_SECONDS ? retried : -1;
+    const late = start !== NO_VALUE && time !== NO_VALUE && time - start > FIRST_TRY_SECONDS;
+    return late || this.allTried(g) ? retried : -1;
+  }
+
+  /** Whether every attempt of a group has its result. */
+  private allTried(g: number): boolean {
+    const from = this.attStart.data[g], to = from + this.attCount.data[g];
+    for (let a = from; a < to; a++) if (this.aResultLine.data[a] < 0) return false;
+    return true;
   }
 
   /** The message (its first group) a try would retry, by its delivery id or its recipient; else -1. */
@@ -185,6 +201,7 @@ export class DeliveryBuilder {
   try(line: number, time: number, id: number, channel: number, recipient: number): void {
     time = cell(time);
     const retried = this.retriesAnother(id, time, recipient);
+    if (this.deferredId.has(id)) this.idsRetried = true;
     const g = this.touch(line, time, retried >= 0);
     // A group whose first try retries a message is a retry of it. After an `init` only a known
     // delivery id tells that: a new one is a first attempt, whatever became of its recipient.
