@@ -250,9 +250,11 @@ test('a message queued just before a daylight-saving change finds its delivery j
   assert.deepEqual(c.utcOffset?.periods.map((p) => p.seconds), [3600, 7200]);
 });
 
+/** An accepted, queued SMTP transaction with one recipient. */
+const smtpFor = (t: string, from: string, to: string, qp: number) =>
+  `${t}, from, ${from}\n${t}, resp, 250 ok\n${t}, to, <${to}>\n${t}, resp, 250 ok\n${t}, resp, 250 ok ${1615280000 + qp} qp ${qp}\n\n`;
+
 test('without blank lines between delivery groups, a retry further down joins its message, not the group above it', () => {
-  const smtpFor = (t: string, from: string, to: string, qp: number) =>
-    `${t}, from, ${from}\n${t}, resp, 250 ok\n${t}, to, <${to}>\n${t}, resp, 250 ok\n${t}, resp, 250 ok ${1615280000 + qp} qp ${qp}\n\n`;
   const c = run(
     smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + smtpFor('2021-03-09 10:06:00', 'b@elsewhere.example.net', 'other@example.com', 2),
     [
@@ -277,8 +279,6 @@ test('without blank lines between delivery groups, a retry further down joins it
 });
 
 test('without blank lines and with delivery ids per attempt, a retry after a finished group joins the message it retries', () => {
-  const smtpFor = (t: string, from: string, to: string, qp: number) =>
-    `${t}, from, ${from}\n${t}, resp, 250 ok\n${t}, to, <${to}>\n${t}, resp, 250 ok\n${t}, resp, 250 ok ${1615280000 + qp} qp ${qp}\n\n`;
   const c = run(
     smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + smtpFor('2021-03-09 10:06:40', 'b@elsewhere.example.net', 'other@example.com', 2),
     [
