@@ -1,12 +1,15 @@
 // Writes a generated log download to a directory:
-//   node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom] [--no-smtp-blank-lines] [--no-delivery-blank-lines]
+//   node out/test/corpus/cli.js --out DIR [--accuracy] [--seed N] [--messages N] [--crlf] [--bom]
+//     [--no-smtp-blank-lines] [--no-delivery-blank-lines]
 //     [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
 //     [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
 //     [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
 //     [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose]
-import { CorpusOptions, generateCorpus } from './generator';
+import { CorpusOptions, generateCorpus, loadCorpus } from './generator';
+import { accuracy, indexFolder } from './accuracy';
 
-const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--seed N] [--messages N] [--crlf] [--bom] [--no-smtp-blank-lines] [--no-delivery-blank-lines]
+const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--accuracy] [--seed N] [--messages N] [--crlf] [--bom]
+  [--no-smtp-blank-lines] [--no-delivery-blank-lines]
   [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
   [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
   [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
@@ -19,9 +22,10 @@ function oneOf<const T extends string>(v: string, flag: string, allowed: readonl
   return v as T;
 }
 
-function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withTruth: boolean } {
+function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withTruth: boolean; measure: boolean } {
   let out: string | undefined;
   let withTruth = true;
+  let measure = false;
   const options: CorpusOptions = { seed: 1, messages: 2000 };
   const value = (i: number, flag: string): string => {
     if (i >= argv.length) throw new UsageError(`${flag} needs a value`);
@@ -37,6 +41,7 @@ function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withT
     const flag = argv[i];
     switch (flag) {
       case '--out': out = value(++i, flag); break;
+      case '--accuracy': measure = true; break;
       case '--seed': options.seed = number(value(++i, flag), flag, Number.isSafeInteger); break;
       case '--messages': options.messages = number(value(++i, flag), flag, (n) => Number.isInteger(n) && n >= 0); break;
       case '--crlf': options.crlf = true; break;
@@ -64,7 +69,8 @@ function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withT
     }
   }
   if (!out) throw new UsageError('--out DIR is required');
-  return { out, options, withTruth };
+  if (measure && !withTruth) throw new UsageError('--accuracy needs the truth: leave out --no-truth');
+  return { out, options, withTruth, measure };
 }
 
 function formatBytes(n: number): string {
@@ -73,7 +79,7 @@ function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -96,6 +102,10 @@ function main(): void {
   console.log(`total ${total} bytes (${formatBytes(total)}) in ${corpus.files.length} files`);
   console.log(`messages ${corpus.messages}${corpus.truth ? ' (truth.json written)' : ''}, ${(total / Math.max(1, corpus.messages)).toFixed(0)} bytes per message`);
   console.log(`elapsed ${elapsed.toFixed(2)} s`);
+  if (args.measure) {
+    const a = accuracy(await indexFolder(args.out), loadCorpus(args.out));
+    console.log(`references exactly right for ${a.right} of ${a.total} messages (${(a.ratio * 100).toFixed(2)}%)`);
+  }
 }
 
-main();
+void main();
