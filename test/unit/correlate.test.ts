@@ -278,9 +278,32 @@ test('without blank lines between delivery groups, a retry further down joins it
   assert.deepEqual(lines(byRecipient.get('other@example.com')!), [3, 4, 5]);
 });
 
-test('without blank lines and with delivery ids per attempt, a retry after a finished group joins the message it retries', () => {
+test('without blank lines and with delivery ids per attempt, a retry after a finished group (in a later second) joins the message it retries', () => {
   const c = run(
     smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + smtpFor('2021-03-09 10:06:40', 'b@elsewhere.example.net', 'other@example.com', 2),
+    [
+      '2021-03-09 10:00:01, init, <a@elsewhere.example.net>',
+      '2021-03-09 10:00:01, try, 700, local, full@example.com',
+      "2021-03-09 10:00:01, result, 700, deferral, Recipient's_mailbox_is_full/",
+      '2021-03-09 10:06:41, init, <b@elsewhere.example.net>',
+      '2021-03-09 10:06:41, try, 731, local, other@example.com',
+      '2021-03-09 10:06:41, result, 731, success, did_0+0+1/',
+      '2021-03-09 10:06:43, try, 732, local, full@example.com',
+      '2021-03-09 10:06:43, result, 732, success, did_0+0+1/',
+    ].join('\n') + '\n',
+    '',
+  );
+  const byRecipient = new Map(c.messages.map((m) => [m.recipients[0], m]));
+  assert.equal(byRecipient.get('full@example.com')?.outcome, 'deferred-delivered');
+  assert.deepEqual(byRecipient.get('full@example.com')!.delivery.flatMap((d) => d.lines), [0, 1, 2, 6, 7]);
+  assert.deepEqual(byRecipient.get('other@example.com')!.delivery.flatMap((d) => d.lines), [3, 4, 5]);
+});
+
+test('without blank lines, a new message to a recipient whose mailbox defers keeps its own first attempt', () => {
+  const two = (t: string, qp: number) =>
+    `${t}, from, b@elsewhere.example.net\n${t}, resp, 250 ok\n${t}, to, <other@example.com>\n${t}, resp, 250 ok\n${t}, to, <full@example.com>\n${t}, resp, 250 ok\n${t}, resp, 250 ok ${1615280000 + qp} qp ${qp}\n\n`;
+  const c = run(
+    smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + two('2021-03-09 10:06:40', 2),
     [
       '2021-03-09 10:00:01, init, <a@elsewhere.example.net>',
       '2021-03-09 10:00:01, try, 700, local, full@example.com',
@@ -293,8 +316,7 @@ test('without blank lines and with delivery ids per attempt, a retry after a fin
     ].join('\n') + '\n',
     '',
   );
-  const byRecipient = new Map(c.messages.map((m) => [m.recipients[0], m]));
-  assert.equal(byRecipient.get('full@example.com')?.outcome, 'deferred-delivered');
-  assert.deepEqual(byRecipient.get('full@example.com')!.delivery.flatMap((d) => d.lines), [0, 1, 2, 6, 7]);
-  assert.deepEqual(byRecipient.get('other@example.com')!.delivery.flatMap((d) => d.lines), [3, 4, 5]);
+  const bySender = new Map(c.messages.map((m) => [m.sender, m]));
+  assert.deepEqual(bySender.get('b@elsewhere.example.net')!.delivery.flatMap((d) => d.lines), [3, 4, 5, 6, 7]);
+  assert.equal(bySender.get('a@elsewhere.example.net')!.outcome, 'pending');
 });

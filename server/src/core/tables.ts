@@ -148,8 +148,8 @@ export class DeliveryBuilder {
    * an `init` of its own). A later one retries another message when its delivery id was deferred
    * there. With ids per attempt (no retry has come back with its id) in a log that does not end
    * groups with blank lines, also when its recipient has an open deferral there and the current
-   * group is a retry of another message, began longer ago than first attempts take, or has all
-   * its results already.
+   * group is a retry of another message, began longer ago than first attempts take, or began in
+   * an earlier second and has all its results already.
    */
   private retriesAnother(id: number, time: number, recipient: number): number {
     const g = this.current;
@@ -159,8 +159,11 @@ export class DeliveryBuilder {
     if (this.deferredId.has(id) || this.retryOf[g] >= 0) return retried;
     if (this.blankLinesEndGroups || this.idsRetried) return -1;
     const start = this.time.data[g];
-    const late = start !== NO_VALUE && time !== NO_VALUE && time - start > FIRST_TRY_SECONDS;
-    return late || this.allTried(g) ? retried : -1;
+    if (start === NO_VALUE || time === NO_VALUE) return -1;
+    // qmail-send starts the first attempts for all recipients of a new message at once: a try in
+    // a later second than the group's start, after every try before it has its result, is not one.
+    const after = time - start;
+    return after > FIRST_TRY_SECONDS || (after > 0 && this.allTried(g)) ? retried : -1;
   }
 
   /** Whether every attempt of a group has its result. */
