@@ -278,16 +278,21 @@ test('without blank lines between delivery groups, a retry further down joins it
   assert.deepEqual(lines(byRecipient.get('other@example.com')!), [3, 4, 5]);
 });
 
+/** A message deferred for a full mailbox, then another message's group, with no blank lines. */
+const DEFERRED_THEN_ANOTHER = [
+  '2021-03-09 10:00:01, init, <a@elsewhere.example.net>',
+  '2021-03-09 10:00:01, try, 700, local, full@example.com',
+  "2021-03-09 10:00:01, result, 700, deferral, Recipient's_mailbox_is_full/",
+  '2021-03-09 10:06:41, init, <b@elsewhere.example.net>',
+  '2021-03-09 10:06:41, try, 731, local, other@example.com',
+  '2021-03-09 10:06:41, result, 731, success, did_0+0+1/',
+];
+
 test('without blank lines and with delivery ids per attempt, a retry after a finished group (in a later second) joins the message it retries', () => {
   const c = run(
     smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + smtpFor('2021-03-09 10:06:40', 'b@elsewhere.example.net', 'other@example.com', 2),
     [
-      '2021-03-09 10:00:01, init, <a@elsewhere.example.net>',
-      '2021-03-09 10:00:01, try, 700, local, full@example.com',
-      "2021-03-09 10:00:01, result, 700, deferral, Recipient's_mailbox_is_full/",
-      '2021-03-09 10:06:41, init, <b@elsewhere.example.net>',
-      '2021-03-09 10:06:41, try, 731, local, other@example.com',
-      '2021-03-09 10:06:41, result, 731, success, did_0+0+1/',
+      ...DEFERRED_THEN_ANOTHER,
       '2021-03-09 10:06:43, try, 732, local, full@example.com',
       '2021-03-09 10:06:43, result, 732, success, did_0+0+1/',
     ].join('\n') + '\n',
@@ -305,12 +310,7 @@ test('without blank lines, a new message to a recipient whose mailbox defers kee
   const c = run(
     smtpFor('2021-03-09 10:00:00', 'a@elsewhere.example.net', 'full@example.com', 1) + two('2021-03-09 10:06:40', 2),
     [
-      '2021-03-09 10:00:01, init, <a@elsewhere.example.net>',
-      '2021-03-09 10:00:01, try, 700, local, full@example.com',
-      "2021-03-09 10:00:01, result, 700, deferral, Recipient's_mailbox_is_full/",
-      '2021-03-09 10:06:41, init, <b@elsewhere.example.net>',
-      '2021-03-09 10:06:41, try, 731, local, other@example.com',
-      '2021-03-09 10:06:41, result, 731, success, did_0+0+1/',
+      ...DEFERRED_THEN_ANOTHER,
       '2021-03-09 10:06:41, try, 732, local, full@example.com',
       '2021-03-09 10:06:41, result, 732, success, did_0+0+1/',
     ].join('\n') + '\n',
