@@ -7,7 +7,7 @@ import { groupDigits } from './groupDigits';
 import { findLogFiles, LogIndex } from './core/logIndex';
 import { OUTCOMES, UtcOffset } from './core/correlate';
 import { Snapshot } from './core/snapshot';
-import { formatLocal } from './core/time';
+import { formatLocal, formatUtcOffset } from './core/time';
 
 const USAGE = `usage: cli.js stats [--json] [--year YYYY] [--window SECONDS] [--workers N] [--timing] PATH...
   PATH: log files or folders holding them (any file names; the content decides)`;
@@ -90,12 +90,6 @@ export function computeStats(snap: Snapshot): Stats {
 
 const n = groupDigits;
 
-function formatOffset(s: number): string {
-  const sign = s < 0 ? '-' : '+';
-  const a = Math.abs(s);
-  return `${sign}${String(Math.floor(a / 3600)).padStart(2, '0')}:${String(Math.floor((a % 3600) / 60)).padStart(2, '0')}`;
-}
-
 export function renderStats(s: Stats, seconds: number): string {
   const out: string[] = [];
   const bytes = s.files.reduce((a, f) => a + f.bytes, 0);
@@ -120,8 +114,8 @@ export function renderStats(s: Stats, seconds: number): string {
     out.push(`Repeated lines: lines 1-${n(r.lines)} of ${r.path} are lines ${n(r.fromLine)}-${n(r.fromLine + r.lines - 1)} of ${r.of} (the same log downloaded twice?); their messages are counted once`);
   }
   const offsetWords = (o: OffsetSummary) => {
-    const changes = (o.utcOffsetChanges ?? []).map((c) => `, ${formatOffset(c.seconds)} from ${c.from}`).join('');
-    return `${formatOffset(o.utcOffsetSeconds)}${changes}${changes ? ' (daylight saving time)' : ''} (${o.utcOffsetAgreement} queued messages agree)`;
+    const changes = (o.utcOffsetChanges ?? []).map((c) => `, ${formatUtcOffset(c.seconds)} from ${c.from}`).join('');
+    return `${formatUtcOffset(o.utcOffsetSeconds)}${changes}${changes ? ' (daylight saving time)' : ''} (${o.utcOffsetAgreement} queued messages agree)`;
   };
   if (s.utcOffsetsByFolder) for (const f of s.utcOffsetsByFolder) out.push(`Server UTC offset in ${f.folder}: ${offsetWords(f)}`);
   else if (s.utcOffsetSeconds !== undefined) out.push(`Server UTC offset: ${offsetWords(s as OffsetSummary)}`);

@@ -58,10 +58,6 @@ export class Snapshot {
     return outcomeOfRow(this.correlation, i);
   }
 
-  get utcOffset(): UtcOffset | undefined {
-    return this.correlation.utcOffset;
-  }
-
   /** The UTC offset of the download a file belongs to (its folder), else the main one. */
   utcOffsetOf(file: { path: string } | undefined): UtcOffset | undefined {
     return (file && this.correlation.utcOffsetOfFolder.get(nodePath.dirname(file.path))) ?? this.correlation.utcOffset;

@@ -129,11 +129,15 @@ export function formatLocal(t: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
+/** A UTC offset as ISO 8601 writes it, e.g. `+01:00`. */
+export function formatUtcOffset(offsetSeconds: number): string {
+  const sign = offsetSeconds < 0 ? '-' : '+';
+  const abs = Math.abs(offsetSeconds);
+  return `${sign}${pad(Math.floor(abs / 3600))}:${pad(Math.floor((abs % 3600) / 60))}`;
+}
+
 /** ISO 8601 with the UTC offset, e.g. `2021-03-09T12:43:51+01:00`; without an offset, no suffix. */
 export function formatIso(t: number, offsetSeconds: number | undefined): string {
   const base = formatLocal(t).replace(' ', 'T');
-  if (offsetSeconds === undefined) return base;
-  const sign = offsetSeconds < 0 ? '-' : '+';
-  const abs = Math.abs(offsetSeconds);
-  return `${base}${sign}${pad(Math.floor(abs / 3600))}:${pad(Math.floor((abs % 3600) / 60))}`;
+  return offsetSeconds === undefined ? base : `${base}${formatUtcOffset(offsetSeconds)}`;
 }

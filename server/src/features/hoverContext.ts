@@ -5,7 +5,7 @@ import { fieldText, normalizeAddress } from '../core/entry';
 import { parseLine } from '../core/fileParser';
 import { LineKind } from '../core/model';
 import { IndexedFile, Snapshot } from '../core/snapshot';
-import { formatLocal } from '../core/time';
+import { formatLocal, formatUtcOffset } from '../core/time';
 import { offsetAtLocal, offsetAtUtc, UtcOffset } from '../core/utcOffset';
 import { messageTitle } from './describe';
 import { explainNullSender } from '../knowledge';
@@ -13,10 +13,8 @@ import { escapeMarkdown, explanationBlocks, labelled, lineLink } from './hoverMa
 import { LineReader } from './lineText';
 import { messageParts } from './locations';
 
-export function formatOffset(seconds: number): string {
-  const sign = seconds < 0 ? '-' : '+';
-  const abs = Math.abs(seconds);
-  return `UTC${sign}${String(Math.floor(abs / 3600)).padStart(2, '0')}:${String(Math.floor((abs % 3600) / 60)).padStart(2, '0')}`;
+function formatOffset(seconds: number): string {
+  return `UTC${formatUtcOffset(seconds)}`;
 }
 
 /**

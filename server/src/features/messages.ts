@@ -4,7 +4,7 @@ import { Message, Outcome, OUTCOMES } from '../core/correlate';
 import { LineKind } from '../core/model';
 import { IndexedFile, Snapshot } from '../core/snapshot';
 import { formatIso, parseIsoLocal } from '../core/time';
-import { offsetAtLocal, offsetAtUtc } from '../core/utcOffset';
+import { offsetAtLocal, offsetAtUtc, UtcOffset } from '../core/utcOffset';
 import { LineReader } from './lineText';
 import { documentFile, pathToUri, uriToPath } from './locations';
 import { messageMatcher } from './workspaceSymbol';
@@ -197,16 +197,16 @@ export function eventSummary(kind: string, text: string): string {
   return text.slice(0, 80);
 }
 
-/** ISO 8601 of a local time of a file's log, with the offset of its download at that time. */
-function isoTime(snap: Snapshot, file: IndexedFile | undefined, local: number): string {
+/** ISO 8601 of a local time of a download, with its offset at that time. */
+function isoTime(offset: UtcOffset | undefined, local: number): string {
   if (Number.isNaN(local)) return '';
-  const o = snap.utcOffsetOf(file);
-  return formatIso(local, o && offsetAtLocal(o, local));
+  return formatIso(local, offset && offsetAtLocal(offset, local));
 }
 
 /** A message's lines from all logs as events, in time order. */
 export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): MessageEvent[] {
   const refs = snap.linesOf(m);
+  const offset = snap.utcOffsetOfMessage(m.index);
   const texts = new Map<string, string>();
   // Read runs of consecutive lines of one file at once.
   for (let i = 0; i < refs.length;) {
@@ -226,7 +226,7 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
   return rows.map(({ r, t, text }) => {
     const kind = eventKind(r.file, snap.lineKind(r.file, r.line), text);
     return {
-      time: isoTime(snap, r.file, t),
+      time: isoTime(offset, t),
       kind,
       uri: pathToUri(r.file.path),
       range: { start: { line: r.line, character: 0 }, end: { line: r.line, character: text.length } },
@@ -238,15 +238,14 @@ export function messageEvents(snap: Snapshot, reader: LineReader, m: Message): M
 
 function toTimeline(snap: Snapshot, reader: LineReader, i: number, withEvents: boolean): TimelineMessage {
   const m = snap.message(i);
-  const lines = snap.linesOf(m);
   const out: TimelineMessage = {
     id: messageId(snap, i),
-    time: isoTime(snap, lines[0]?.file, m.time),
+    time: isoTime(snap.utcOffsetOfMessage(i), m.time),
     sender: m.sender ?? null,
     recipients: m.recipients,
     outcome: m.outcome,
     deferred: m.deferred,
-    lineCount: lines.length,
+    lineCount: snap.linesOf(m).length,
   };
   if (m.ambiguous?.length) out.ambiguous = m.ambiguous;
   if (withEvents) out.events = messageEvents(snap, reader, m);
