@@ -3,7 +3,7 @@
 // twice, every message there would be doubled and every link ambiguous. This finds such a
 // repeated head, byte for byte, so that the index can count those lines once.
 import * as fs from 'fs';
-import { blockRange, ParsedLogFile } from './model';
+import { blockRange, LINE_BLOCK, ParsedLogFile } from './model';
 
 /** Lines [0, lines) of a file are, byte for byte, lines [fromLine, fromLine + lines) of `of`. */
 export interface Repeat {
@@ -213,7 +213,7 @@ async function lineAt(fh: fs.promises.FileHandle, parsed: ParsedLogFile, offset:
     if (offsets[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  const { start, firstLine } = blockRange(parsed, lo * 16, lo * 16 + 1);
+  const { start, firstLine } = blockRange(parsed, lo * LINE_BLOCK, lo * LINE_BLOCK + 1);
   const buf = Buffer.allocUnsafe(offset - start);
   await fh.read(buf, 0, buf.length, start);
   let line = firstLine;

@@ -204,12 +204,13 @@ export class DeliveryBuilder {
   try(line: number, time: number, id: number, channel: number, recipient: number): void {
     time = cell(time);
     const retried = this.retriesAnother(id, time, recipient);
-    if (this.deferredId.has(id)) this.idsRetried = true;
+    const knownId = this.deferredId.has(id);
+    if (knownId) this.idsRetried = true;
     const g = this.touch(line, time, retried >= 0);
     // A group whose first try retries a message is a retry of it. After an `init` only a known
     // delivery id tells that: a new one is a first attempt, whatever became of its recipient.
     if (this.attCount.data[g] === 0) {
-      this.retryOf[g] = retried >= 0 ? retried : this.initLine.data[g] < 0 || this.deferredId.has(id) ? this.retriedMessage(id, recipient) : -1;
+      this.retryOf[g] = retried >= 0 ? retried : this.initLine.data[g] < 0 || knownId ? this.retriedMessage(id, recipient) : -1;
     }
     this.aId.push(id);
     this.aChannel.push(channel);
