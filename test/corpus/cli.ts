@@ -4,7 +4,7 @@
 //     [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
 //     [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
 //     [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
-//     [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose]
+//     [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose] [--idn-spellings per-message|mixed]
 import { CorpusOptions, generateCorpus, loadCorpus } from './generator';
 import { accuracy, indexFolder } from './accuracy';
 
@@ -13,7 +13,7 @@ const USAGE = `usage: node out/test/corpus/cli.js --out DIR [--accuracy] [--seed
   [--start "YYYY-MM-DD HH:MM:SS"] [--retry-layout inline|separate|mixed]
   [--delivery-ids per-attempt|per-message] [--names real|opaque] [--no-truth]
   [--run-together F] [--garbage F] [--truncate] [--utc-offset MINUTES] [--rate MSGS_PER_SECOND]
-  [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose]`;
+  [--spamdyke-stamps classic|rfc3339|short-iso|short-precise] [--spamdyke-log-level info|verbose] [--idn-spellings per-message|mixed]`;
 
 class UsageError extends Error {}
 
@@ -54,6 +54,7 @@ function parseArgs(argv: string[]): { out: string; options: CorpusOptions; withT
       case '--names': options.names = oneOf(value(++i, flag), flag, ['real', 'opaque']); break;
       case '--spamdyke-stamps': options.spamdykeStamps = oneOf(value(++i, flag), flag, ['classic', 'rfc3339', 'short-iso', 'short-precise']); break;
       case '--spamdyke-log-level': options.spamdykeLogLevel = oneOf(value(++i, flag), flag, ['info', 'verbose']); break;
+      case '--idn-spellings': options.idnSpellings = oneOf(value(++i, flag), flag, ['per-message', 'mixed']); break;
       case '--no-truth': withTruth = false; break;
       case '--run-together': options.runTogether = fraction(value(++i, flag), flag); break;
       case '--garbage': options.garbage = number(value(++i, flag), flag, (n) => n >= 0 && n <= 10); break;

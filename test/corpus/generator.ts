@@ -62,6 +62,12 @@ export interface CorpusOptions {
    * ERROR line of a process with no verdict at all.
    */
   spamdykeLogLevel?: 'info' | 'verbose';
+  /**
+   * How an internationalized domain is spelt: 'per-message' (the default: one spelling, UTF-8 or
+   * punycode, in every log line of a message) or 'mixed' (each occurrence picks one, so the logs
+   * of one message may disagree).
+   */
+  idnSpellings?: 'per-message' | 'mixed';
 }
 
 export interface TruthMessage {
@@ -1123,6 +1129,17 @@ class Generator {
   }
 }
 
+/** Rewrites each internationalized hosted domain in a text to a spelling picked at random. */
+function mixedIdnSpellings(rng: SeededRandom): (text: string) => string {
+  const idn = HOSTED_DOMAINS.filter((h) => h.unicode);
+  const pattern = new RegExp(`@(${idn.flatMap((h) => [h.name, h.unicode!]).map((d) => d.replace(/[.]/g, '\\.')).join('|')})`, 'g');
+  const spellings = new Map(idn.flatMap((h) => [[h.name, h], [h.unicode!, h]]));
+  return (text) => text.replace(pattern, (_, domain: string) => {
+    const h = spellings.get(domain)!;
+    return `@${rng.chance(0.5) ? h.unicode : h.name}`;
+  });
+}
+
 function domainOf(addr: string): string { return addr.slice(addr.lastIndexOf('@') + 1); }
 
 function sameMailbox(a: string, b: string): boolean {
@@ -1158,7 +1175,7 @@ class LogWriter {
   line = 0;
   bytes = 0;
 
-  constructor(readonly filePath: string, private readonly eol: string, bom: boolean) {
+  constructor(readonly filePath: string, private readonly eol: string, bom: boolean, private readonly respell = (text: string) => text) {
     this.fd = fs.openSync(filePath, 'w');
     if (bom) this.push('\uFEFF');
   }
@@ -1171,14 +1188,14 @@ class LogWriter {
 
   /** Writes one physical line and returns its number. */
   write(text: string): number {
-    this.push(text);
+    this.push(this.respell(text));
     this.push(this.eol);
     return this.line++;
   }
 
   /** Writes `count` physical lines already joined by the line ending; returns the first one's number. */
   writeBlock(text: string, count: number): number {
-    this.push(text);
+    this.push(this.respell(text));
     this.push(this.eol);
     const first = this.line;
     this.line += count;
@@ -1187,7 +1204,7 @@ class LogWriter {
 
   /** Writes the final partial line of a truncated file (no line ending) and returns its number. */
   writePartial(text: string): number {
-    this.push(text);
+    this.push(this.respell(text));
     return this.line++;
   }
 
@@ -1312,7 +1329,8 @@ export function generateCorpus(dir: string, options: CorpusOptions, withTruth = 
   const clock = new Clock();
 
   const files: CorpusFile[] = [];
-  const open = (role: FileRole) => new LogWriter(path.join(dir, names[role]), eol, bom);
+  const respell = options.idnSpellings === 'mixed' ? mixedIdnSpellings(new SeededRandom(options.seed, 9)) : undefined;
+  const open = (role: FileRole) => new LogWriter(path.join(dir, names[role]), eol, bom, respell);
   const finish = (role: FileRole, w: LogWriter) => {
     w.close();
     files.push({ role, name: names[role], path: w.filePath, bytes: w.bytes });

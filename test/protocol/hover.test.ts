@@ -319,6 +319,46 @@ describe('hover on exports that log the login before MAIL FROM', () => {
   });
 });
 
+describe('a download that spells an internationalized domain two ways', () => {
+  const ws = serverOnTempFolder('hover-idn-', (dir) => {
+    fs.writeFileSync(path.join(dir, 'smtp_25.log'), [
+      '2021-03-09 12:43:51, from, correspondent@elsewhere.example.net',
+      '2021-03-09 12:43:51, resp, 250 ok',
+      '2021-03-09 12:43:51, to, <anna@bücher.example>',
+      '2021-03-09 12:43:51, resp, 250 ok',
+      '2021-03-09 12:43:51, size, 2353',
+      '2021-03-09 12:43:51, resp, 250 ok 1615286631 qp 15309',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'delivery.log'), [
+      '2021-03-09 12:43:52, init, <correspondent@elsewhere.example.net>',
+      '2021-03-09 12:43:52, try, 114878, local, anna@xn--bcher-kva.example',
+      '2021-03-09 12:43:52, result, 114878, success, did_0+0+1/',
+      '',
+    ].join('\n'));
+  });
+
+  test('hovering the punycode address shows it in Unicode and counts the message once', async () => {
+    const text = plain((await hoverOn(ws.client, ws.dir, 'delivery.log', 1, 'anna@')).hover);
+    assert.match(text, /Also written anna@bücher\.example, with the domain in Unicode/);
+    assert.match(text, /1 message in all logs has this address/);
+    const back = plain((await hoverOn(ws.client, ws.dir, 'smtp_25.log', 2, 'anna@')).hover);
+    assert.match(back, /Also written anna@xn--bcher-kva\.example, with the domain in ASCII \(punycode\)/);
+  });
+
+  test('the delivery lines belong to the SMTP transaction, and either spelling finds the message', async () => {
+    const refs = await ws.client.request<Array<{ uri: string; range: { start: { line: number } } }>>('textDocument/references', {
+      textDocument: { uri: uri(path.join(ws.dir, 'delivery.log')) }, position: { line: 1, character: 5 }, context: { includeDeclaration: true },
+    });
+    assert.deepEqual(refs.map((r) => `${path.basename(decodeURIComponent(new URL(r.uri).pathname))}:${r.range.start.line}`).sort(),
+      ['delivery.log:0', 'delivery.log:1', 'delivery.log:2', 'smtp_25.log:0', 'smtp_25.log:1', 'smtp_25.log:2', 'smtp_25.log:3', 'smtp_25.log:4', 'smtp_25.log:5']);
+    for (const text of ['bücher', 'xn--bcher-kva']) {
+      const found = await ws.client.request<{ total: number }>('mailLogs/messages', { filter: { text }, limit: 10 });
+      assert.equal(found.total, 1, text);
+    }
+  });
+});
+
 describe('a download across a daylight-saving change', () => {
   const DST = path.resolve(__dirname, '../../../test/fixtures/dst');
   const server = serverForTests(DST);

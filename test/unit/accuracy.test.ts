@@ -25,6 +25,7 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['no blank line between delivery groups, retries in groups of their own', { seed: 114, retryLayout: 'separate', deliveryBlankLines: false }],
   ['no blank line between delivery groups, retries of both layouts', { seed: 115, retryLayout: 'mixed', deliveryBlankLines: false }],
   ['no blank lines in any log (the next `from` or `init` starts a group)', { seed: 116, smtpBlankLines: false, deliveryBlankLines: false }],
+  ['internationalized domains spelt in UTF-8 in one log and in punycode in another', { seed: 117, idnSpellings: 'mixed' }],
 ];
 
 for (const [name, options] of VARIANTS) {

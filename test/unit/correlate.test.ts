@@ -320,3 +320,22 @@ test('without blank lines, a new message to a recipient whose mailbox defers kee
   assert.deepEqual(bySender.get('b@elsewhere.example.net')!.delivery.flatMap((d) => d.lines), [3, 4, 5, 6, 7]);
   assert.equal(bySender.get('a@elsewhere.example.net')!.outcome, 'pending');
 });
+
+test('a message whose logs spell its internationalized domain differently (UTF-8, punycode, case) is one message', () => {
+  const c = run(
+    '2021-03-09 12:43:51, from, jürgen@Elsewhere.example.net\n2021-03-09 12:43:51, resp, 250 ok\n2021-03-09 12:43:51, to, <anna@bücher.example>\n'
+    + '2021-03-09 12:43:51, resp, 250 ok\n2021-03-09 12:43:51, size, 2353\n2021-03-09 12:43:51, resp, 250 ok 1615286631 qp 15309\n\n'
+    + '2021-03-09 12:50:00, from, spam@spam-source.invalid\n2021-03-09 12:50:00, resp, 250 ok\n2021-03-09 12:50:00, to, <bob@xn--bcher-kva.example>\n'
+    + '2021-03-09 12:50:00, resp, 554 no\n',
+    '2021-03-09 12:43:52, init, <jürgen@elsewhere.example.net>\n2021-03-09 12:43:52, try, 114878, local, anna@XN--BCHER-KVA.example\n'
+    + '2021-03-09 12:43:52, result, 114878, success, did_0+0+1/\n',
+    'Mar  9 12:50:00 mx spamdyke[2]: DENIED_RBL_MATCH from: spam@spam-source.invalid to: bob@bücher.example origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n',
+  );
+  assert.equal(c.messages.length, 2);
+  const [queued, refused] = c.messages;
+  assert.equal(queued.outcome, 'delivered');
+  assert.equal(queued.delivery.length, 1);
+  assert.equal(refused.outcome, 'rejected-spamdyke');
+  assert.equal(refused.spamdyke.length, 1);
+  assert.equal(refused.smtp?.firstLine, 7);
+});

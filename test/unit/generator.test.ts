@@ -666,3 +666,25 @@ describe('content', () => {
     assert.ok(ratio > 3.5 && ratio < 4.5, `ratio ${ratio}`);
   });
 });
+
+describe('internationalized domains spelt per occurrence (idnSpellings: mixed)', () => {
+  test('some mailbox has the UTF-8 spelling in one line of its message and punycode in another; without the option none has', () => {
+    // Per message, the most spellings any one mailbox of that domain has in its lines.
+    const spellingsPerMailbox = (l: Loaded) => l.truth.map((msg) => {
+      const seen = new Map<string, Set<string>>();
+      for (const [role, n] of msg.lines) {
+        for (const m of l.lines[role][n].matchAll(/([^\s<:,]+)@(bücher\.example|xn--bcher-kva\.example)/g)) {
+          const local = m[1].replace(/^(bücher\.example|xn--bcher-kva\.example)-/, ''); // qmail's virtual-domain prefix
+          if (!seen.has(local)) seen.set(local, new Set());
+          seen.get(local)!.add(m[2]);
+        }
+      }
+      return Math.max(0, ...[...seen.values()].map((v) => v.size));
+    });
+    const mixed = load(make({ ...BASE, idnSpellings: 'mixed' }));
+    assert.ok(spellingsPerMailbox(mixed).some((n) => n === 2), 'a mailbox spelt both ways in one message');
+    assert.ok(spellingsPerMailbox(base).every((n) => n <= 1), 'one spelling per mailbox and message by default');
+    // The lines themselves stay where they were: only the spelling changes.
+    for (const role of FILE_ROLES) assert.equal(mixed.lines[role].length, base.lines[role].length);
+  });
+});

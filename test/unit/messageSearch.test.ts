@@ -8,14 +8,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { generateCorpus } from '../corpus/generator';
 import { indexFolder } from '../corpus/accuracy';
+import { otherSpelling } from '../../server/src/core/addressKey';
 import { Message } from '../../server/src/core/correlate';
 import { messageMatcher } from '../../server/src/features/workspaceSymbol';
 
-/** Everything a message can be found by, as one lower-case text. */
+/** Everything a message can be found by, as one lower-case text; addresses in both spellings of an IDN domain. */
 function searchableText(m: Message): string {
   const keys: string[] = [];
-  if (m.sender) keys.push(m.sender);
-  keys.push(...m.recipients);
+  const addresses = [...(m.sender ? [m.sender] : []), ...m.recipients];
+  for (const a of addresses) keys.push(a, otherSpelling(a) ?? '');
   for (const r of m.spamdyke) if (r.ip) keys.push(r.ip);
   if (m.smtp?.queue) keys.push(`qp ${m.smtp.queue.qp}`);
   for (const g of m.delivery) for (const a of g.attempts) keys.push(a.id);
@@ -25,13 +26,13 @@ function searchableText(m: Message): string {
 test('the message matcher finds exactly the messages whose addresses, IPs, qp or delivery ids hold the query', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-search-'));
   try {
-    generateCorpus(dir, { seed: 31, messages: 1500, deliveryIds: 'per-attempt', retryLayout: 'mixed' }, false);
+    generateCorpus(dir, { seed: 31, messages: 1500, deliveryIds: 'per-attempt', retryLayout: 'mixed', idnSpellings: 'mixed' }, false);
     const snap = await indexFolder(dir);
     const texts = Array.from({ length: snap.messageCount }, (_, i) => searchableText(snap.message(i)));
     // Queries cut from real values, plus a few that match nothing or everything.
     let seed = 7;
     const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
-    const queries = new Set(['example', '.invalid', 'qp', 'qp 1', '198.51.100.', '2001:db8', 'xn--', 'no-such-thing', '@', '1']);
+    const queries = new Set(['example', '.invalid', 'qp', 'qp 1', '198.51.100.', '2001:db8', 'xn--', 'bücher', 'xn--bcher-kva.example', 'no-such-thing', '@', '1']);
     while (queries.size < 80) {
       const source = texts[next(texts.length)].split('\n').filter(Boolean);
       if (!source.length) continue;

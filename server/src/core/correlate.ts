@@ -6,6 +6,7 @@
 // typed arrays, and a message is a row of typed arrays. Message objects for features are built
 // on demand by `materialize`.
 import * as nodePath from 'path';
+import { addressKey, addressKeys } from './addressKey';
 import { Interner, IntTable } from './columns';
 import { civilFromLocalSeconds, localSecondsFor } from './time';
 import { deriveUtcOffset, offsetAtLocal, UtcOffset } from './utcOffset';
@@ -235,6 +236,8 @@ class Builder {
   private readonly mRecord = new Ints();
   private readonly notes = new Map<number, string[]>();
   private readonly deliveryNorm: Int32Array;
+  /** Per string id, the id of its spelling-independent address key (core/addressKey.ts). */
+  private readonly keyOf: Int32Array;
   private readonly msgOfTxn: Int32Array;
   private readonly recordTailOfTxn: Int32Array;
   private readonly groupTxn: Int32Array;
@@ -261,6 +264,7 @@ class Builder {
     this.diagnosticNext = new Int32Array(diagnostics.file.length).fill(NONE);
     this.window = options.windowSeconds ?? 60;
     this.emptyId = strings.id('');
+    this.keyOf = addressKeys(strings);
     this.deliveryNorm = new Int32Array(strings.values.length + 1).fill(NONE);
     this.msgOfTxn = new Int32Array(txns.file.length).fill(NONE);
     this.recordTailOfTxn = new Int32Array(txns.file.length).fill(NONE);
@@ -275,8 +279,14 @@ class Builder {
     else this.notes.set(message, [why]);
   }
 
-  /** Interned recipient without qmail's `domain-` virtual-domain prefix. */
+  /** The id of an address's key; ids interned after correlation began are their own key. */
+  private key(id: number): number {
+    return id >= 0 && id < this.keyOf.length ? this.keyOf[id] : id;
+  }
+
+  /** Interned recipient key without qmail's `domain-` virtual-domain prefix. */
   private normRecipient(id: number): number {
+    id = this.key(id);
     if (id >= this.deliveryNorm.length) return this.strings.id(deliveryRecipient(this.strings.get(id)));
     let n = this.deliveryNorm[id];
     if (n === NONE) {
@@ -409,7 +419,7 @@ class Builder {
         qpNext[t] = byQp.get(key);
         byQp.set(key, t);
       }
-      const sender = s.sender[r] < 0 ? this.emptyId : s.sender[r];
+      const sender = s.sender[r] < 0 ? this.emptyId : this.key(s.sender[r]);
       for (let j = 0; j < s.rcptCount[r]; j++, k++) {
         slots.txn[k] = t;
         slots.rcpt[k] = s.rcptStart[r] + j;
@@ -418,7 +428,7 @@ class Builder {
     }
     // Chains in transaction order: built back to front by prepending.
     for (let slot = slotCount - 1; slot >= 0; slot--) {
-      const key = pairKey(slots.sender[slot], this.smtpOf[txns.file[slots.txn[slot]]]!.rcptAddress[slots.rcpt[slot]]);
+      const key = pairKey(slots.sender[slot], this.key(this.smtpOf[txns.file[slots.txn[slot]]]!.rcptAddress[slots.rcpt[slot]]));
       slots.next[slot] = slots.head.get(key);
       slots.head.set(key, slot);
     }
@@ -458,7 +468,8 @@ class Builder {
   private matchByEnvelope(slots: RecipientSlots, y: SpamdykeTable, row: number, time: number, timeout: boolean, denial: boolean, msgOfTxn: Int32Array): number {
     const { txns } = this;
     const pick = new BestCandidate();
-    const key = pairKey(y.sender[row], y.recipient[row]);
+    const sender = this.key(y.sender[row]), recipient = this.key(y.recipient[row]);
+    const key = pairKey(sender, recipient);
     // Chains run in transaction order and records come in time order: slots that are used
     // or too old for any later record are dropped from the front, so each is passed once.
     const oldHead = slots.head.get(key);
@@ -470,7 +481,7 @@ class Builder {
       const ct = slots.txn[slot];
       const s = this.smtpOf[txns.file[ct]]!, r = txns.row[ct], ri = slots.rcpt[slot];
       if (s.start[r] > time + 2) break;
-      if (slots.sender[slot] !== y.sender[row] || s.rcptAddress[ri] !== y.recipient[row]) continue;
+      if (slots.sender[slot] !== sender || this.key(s.rcptAddress[ri]) !== recipient) continue;
       const queued = s.queueLine[r] >= 0;
       // A TIMEOUT comes when the client stopped talking: minutes after the transaction's
       // last entry, never for one that was queued. A refusal is logged when it happens:
@@ -505,7 +516,7 @@ class Builder {
     // downloaded twice), which are taken in time order.
     const pendingById = new Map<number, number>();
     const pendingByRcpt = new Map<number, number[]>();
-    const ownerSender = (o: number) => this.deliveryOf[this.groups.file[o]]!.sender[this.groups.row[o]];
+    const ownerSender = (o: number) => this.key(this.deliveryOf[this.groups.file[o]]!.sender[this.groups.row[o]]);
     const ownerTried = (o: number, rcpt: number) => {
       for (let g = o; g !== NONE; g = this.groupNext[g]) {
         const gd = this.deliveryOf[this.groups.file[g]]!, row = this.groups.row[g];
@@ -532,7 +543,7 @@ class Builder {
         let guessed = false;
         if (hasTry) {
           const byId = pendingById.get(d.attId[a0]);
-          if (byId !== undefined && (!hasInit || ownerSender(byId) === d.sender[row]) && ownerTried(byId, d.attRecipient[a0])) {
+          if (byId !== undefined && (!hasInit || ownerSender(byId) === this.key(d.sender[row])) && ownerTried(byId, d.attRecipient[a0])) {
             owner = byId;
           } else if (!hasInit) {
             const list = pendingByRcpt.get(d.attRecipient[a0]);
@@ -555,7 +566,7 @@ class Builder {
           // Where the log shows that retries keep their id, a group with an init and a new id
           // is a new message, however much it looks like a retry.
           if (hasInit && hasTry && !idsPersist) {
-            const candidates = (pendingByRcpt.get(d.attRecipient[a0]) ?? []).filter((x) => ownerSender(x) === d.sender[row]);
+            const candidates = (pendingByRcpt.get(d.attRecipient[a0]) ?? []).filter((x) => ownerSender(x) === this.key(d.sender[row]));
             if (candidates.length) retryCandidates.set(g, candidates);
           }
         }
@@ -619,7 +630,7 @@ class Builder {
     const senderOf = new Float64Array(mains.length), timeOf = new Float64Array(mains.length);
     mains.forEach((g, i) => {
       const d = this.deliveryOf[groups.file[g]]!;
-      senderOf[i] = d.sender[groups.row[g]];
+      senderOf[i] = this.key(d.sender[groups.row[g]]);
       timeOf[i] = steady(fromCell(d.time[groups.row[g]]));
     });
     const byKey = stableByBucket(sortIndex(timeOf), (i) => senderOf[i], this.strings.values.length);
@@ -648,12 +659,13 @@ class Builder {
     const tried: number[] = [];
     for (const t of queued) {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
-      let i = segment[s.sender[r]];
+      let i = segment[this.key(s.sender[r])];
       if (i === NONE) continue;
       accepted.length = 0;
       for (let j = 0; j < s.rcptCount[r]; j++) {
         const ri = s.rcptStart[r] + j;
-        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300 && !accepted.includes(s.rcptAddress[ri])) accepted.push(s.rcptAddress[ri]);
+        const rcpt = this.normRecipient(s.rcptAddress[ri]);
+        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300 && !accepted.includes(rcpt)) accepted.push(rcpt);
       }
       const qt = steady(s.queueTime[r]);
       // Binary search the sender's segment for the first init at or after qt - 1.
@@ -1019,7 +1031,7 @@ function retriesKeepTheirId(d: DeliveryTable): boolean {
 function linkBounces(c: Correlation): void {
   const empty = c.strings.find('');
   const failures: Array<{ m: number; time: number; linked: boolean }> = [];
-  const bySender = new Map<number, typeof failures>();
+  const bySender = new Map<string, typeof failures>();
   for (let m = 0; m < c.messageCount; m++) {
     if (c.msgOutcome[m] !== OUTCOMES.indexOf('failed')) continue;
     for (let g = c.msgGroup[m]; g !== NONE; g = c.groupNext[g]) {
@@ -1028,7 +1040,7 @@ function linkBounces(c: Correlation): void {
         if (d.attOutcome[a] !== OUTCOME_CODE.failure) continue;
         const f = { m, time: d.attResultTime[a], linked: false };
         failures.push(f);
-        const key = c.msgSender[m] < 0 ? empty : c.msgSender[m];
+        const key = c.msgSender[m] < 0 ? '' : addressKey(c.strings.get(c.msgSender[m]));
         const list = bySender.get(key);
         if (list) list.push(f);
         else bySender.set(key, [f]);
@@ -1042,8 +1054,7 @@ function linkBounces(c: Correlation): void {
     if (c.msgSmtp[m] !== NONE || c.msgSender[m] !== empty || g === NONE) continue;
     const d = c.files[c.groups.file[g]].parsed.delivery!, row = c.groups.row[g];
     if (!d.attCount[row]) continue;
-    const to = c.strings.find(deliveryRecipient(c.strings.get(d.attRecipient[d.attStart[row]])));
-    const list = bySender.get(to);
+    const list = bySender.get(addressKey(deliveryRecipient(c.strings.get(d.attRecipient[d.attStart[row]]))));
     if (!list) continue;
     let pick: (typeof failures)[number] | undefined;
     for (const f of list) {

@@ -1,6 +1,7 @@
 // What hovers say about the surroundings of a token: its time in UTC and local time, how many
 // messages share an address or IP, and the closing line that places the hover in its message.
 import { Message, messageRecipients } from '../core/correlate';
+import { addressKey, otherSpelling } from '../core/addressKey';
 import { fieldText, normalizeAddress } from '../core/entry';
 import { parseLine } from '../core/fileParser';
 import { LineKind } from '../core/model';
@@ -57,13 +58,14 @@ export function messagesWithAddress(snap: Snapshot, address: string): number {
     const c = snap.correlation;
     for (let i = 0; i < snap.messageCount; i++) {
       const sender = c.msgSender[i] >= 0 ? c.strings.get(c.msgSender[i]) : '';
-      const seen = new Set(messageRecipients(c, i));
-      if (sender) seen.add(sender);
+      // Keyed by spelling-independent form: one message may spell a domain two ways.
+      const seen = new Set(messageRecipients(c, i).map(addressKey));
+      if (sender) seen.add(addressKey(sender));
       for (const a of seen) counts.set(a, (counts.get(a) ?? 0) + 1);
     }
     addressCounts.set(snap, counts);
   }
-  return counts.get(address.toLowerCase()) ?? 0;
+  return counts.get(addressKey(address.toLowerCase())) ?? 0;
 }
 
 const ipMessages = new WeakMap<Snapshot, Map<string, Set<number>>>();
@@ -147,8 +149,10 @@ export function addressBlocks(snap: Snapshot, raw: string, role: string): string
   const address = normalizeAddress(raw);
   if (address === '' && /sender/.test(role)) return explanationBlocks(explainNullSender());
   const n = messagesWithAddress(snap, address);
+  const other = otherSpelling(address);
   return [
     labelled(`${role}:`, address || '(none)'),
+    ...(other ? [escapeMarkdown(`Also written ${other}, with the domain in ${/^[\x00-\x7f]*$/.test(other) ? 'ASCII (punycode)' : 'Unicode'}. The logs may spell it either way; both count as this address.`)] : []),
     escapeMarkdown(`${n} message${n === 1 ? ' in all logs has' : 's in all logs have'} this address as sender or recipient.`),
   ];
 }

@@ -1,4 +1,6 @@
 import { SymbolInformation, SymbolKind, WorkspaceSymbolParams } from 'vscode-languageserver';
+import { otherSpelling } from '../core/addressKey';
+import { Interner } from '../core/columns';
 import { deliveryRecipient } from '../core/correlate';
 import { Snapshot } from '../core/snapshot';
 import { LineReader } from './lineText';
@@ -6,6 +8,22 @@ import { lineLocation } from './locations';
 import { messageTitle } from './describe';
 
 const MAX_RESULTS = 500;
+
+/** Per interner, the other spelling of each address with an internationalized domain, by id. */
+const alternates = new WeakMap<Interner, { done: number; byId: Map<number, string> }>();
+
+function otherSpellings(strings: Interner): Map<number, string> {
+  let cache = alternates.get(strings);
+  if (!cache) alternates.set(strings, (cache = { done: 0, byId: new Map() }));
+  const values = strings.values;
+  for (; cache.done < values.length; cache.done++) {
+    const v = values[cache.done];
+    if (!v.includes('@')) continue;
+    const other = otherSpelling(v);
+    if (other) cache.byId.set(cache.done, other.toLowerCase());
+  }
+  return cache.byId;
+}
 
 /**
  * Whether the i-th message can be found by the (lower-case) query: a part of one of its
@@ -18,14 +36,20 @@ const MAX_RESULTS = 500;
 export function messageMatcher(snap: Snapshot, query: string): (i: number) => boolean {
   const c = snap.correlation, values = c.strings.values;
   const hit = new Uint8Array(values.length);
-  for (let k = 0; k < values.length; k++) if (values[k].toLowerCase().includes(query)) hit[k] = 1;
+  // An internationalized domain is found by either spelling, whichever the log holds.
+  const others = otherSpellings(c.strings);
+  for (let k = 0; k < values.length; k++) if (values[k].toLowerCase().includes(query) || others.get(k)?.includes(query)) hit[k] = 1;
   // A delivery recipient is searched without qmail's `domain-` prefix, as the message shows it;
   // the prefixed form contains the plain one, so only hits need a second look.
   const plainHit = new Map<number, boolean>();
   const deliveryHit = (id: number) => {
     if (!hit[id]) return false;
     let h = plainHit.get(id);
-    if (h === undefined) plainHit.set(id, (h = deliveryRecipient(values[id]).toLowerCase().includes(query)));
+    if (h === undefined) {
+      const other = others.get(id);
+      h = deliveryRecipient(values[id]).toLowerCase().includes(query) || (other !== undefined && deliveryRecipient(other).includes(query));
+      plainHit.set(id, h);
+    }
     return h;
   };
   // Only such queries can be part of `qp 15309` or of a delivery id.
