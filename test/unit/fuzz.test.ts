@@ -133,10 +133,18 @@ const KINDS_OF: Record<LogFormat, Set<number>> = {
   spamdyke: new Set([LineKind.Blank, LineKind.Unknown, LineKind.Spamdyke, LineKind.SpamdykeDiagnostic]),
 };
 
-/** Byte offset of each line start in buf (a final newline starts no line). */
+/**
+ * Byte offset of each line start in buf, lines ending at '\n', '\r\n' or a '\r' alone as the
+ * editor and LSP count them (a final line break starts no line).
+ */
 function lineStarts(buf: Buffer): number[] {
   const starts = buf.length ? [0] : [];
-  for (let i = buf.indexOf(10); i >= 0 && i + 1 < buf.length; i = buf.indexOf(10, i + 1)) starts.push(i + 1);
+  for (let i = 0; i < buf.length; i++) {
+    const end = buf[i] === 13 && buf[i + 1] === 10 ? i + 2 : buf[i] === 10 || buf[i] === 13 ? i + 1 : -1;
+    if (end < 0) continue;
+    if (end < buf.length) starts.push(end);
+    i = end - 1;
+  }
   return starts;
 }
 
@@ -183,7 +191,7 @@ test(`parseLine never throws and keeps every field inside its line (${CASES} fuz
   const started = Date.now();
   for (let c = 0; c < CASES; c++) {
     const text = fuzzText(rng);
-    for (const line of text.split(/\r?\n/)) {
+    for (const line of text.split(/\r\n|\r|\n/)) {
       for (const format of FORMATS) {
         let parsed;
         try {
@@ -235,9 +243,10 @@ test(`the scanner on raw bytes (invalid UTF-8, NUL, lone CR) never throws or los
     const p = whole.finish(buf.length);
     const v = fileViolation(p, format, buf);
     assert.equal(v, '', `case ${c} (${format}): ${v}\n${JSON.stringify(buf.toString('latin1').slice(0, 800))}`);
-    // readLogFile hands the scanner chunks that end after a '\n': the split must not matter.
+    // readLogFile hands the scanner chunks that end after a '\n' or a lone '\r': the split must
+    // not matter.
     const nls: number[] = [];
-    for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) nls.push(i);
+    for (let i = 0; i < buf.length; i++) if (buf[i] === 10 || (buf[i] === 13 && buf[i + 1] !== 10)) nls.push(i);
     if (nls.length) {
       const cut = rng.pick(nls) + 1;
       const split = new LogScanner(format, new Interner(), buf.length);

@@ -192,3 +192,15 @@ test('spamdyke diagnostic lines of a repeated head are counted once, like the ve
   assert.equal(two.spamdykeDiagnosticsJoined, one.spamdykeDiagnosticsJoined);
   assert.deepEqual(two.verdicts, one.verdicts);
 }));
+
+test('files that end their lines with \\r alone repeat line for line as the editor counts lines', withDir(async (dir) => {
+  const cr = (from: number, to: number) => lines(from, to).replace(/\n/g, '\r');
+  fs.writeFileSync(path.join(dir, 'a.log'), cr(0, 300));
+  fs.writeFileSync(path.join(dir, 'b.log'), cr(200, 500));
+  assert.deepEqual(await repeatOf(dir, 'b.log', 'a.log'), { of: path.join(dir, 'a.log'), fromLine: 200, lines: 100 });
+  // A stray '\r' inside a line of the repeated part makes one more line in both files.
+  const stray = (text: string) => text.replace(`${LINE(250)}\n`, `${LINE(250)} and\rmore\n`);
+  fs.writeFileSync(path.join(dir, 'c.log'), stray(lines(0, 300)));
+  fs.writeFileSync(path.join(dir, 'd.log'), stray(lines(200, 500)));
+  assert.deepEqual(await repeatOf(dir, 'd.log', 'c.log'), { of: path.join(dir, 'c.log'), fromLine: 200, lines: 101 });
+}));

@@ -23,17 +23,20 @@ const SMTP_KINDS: Record<string, LineKind> = {
 };
 const DELIVERY_KINDS: Record<string, LineKind> = { init: LineKind.DeliveryInit, try: LineKind.DeliveryTry, result: LineKind.DeliveryResult };
 
-/** The lines of a text as the scanner counts them: split at '\n', no empty line after a final '\n'. */
+/**
+ * The lines of a text as the scanner and the editor count them: split at '\n', '\r\n' or a lone
+ * '\r', no empty line after a final line break.
+ */
 function physicalLines(text: string): string[] {
   if (text === '') return [];
-  const lines = text.split('\n');
-  if (text.endsWith('\n')) lines.pop();
+  const lines = text.split(/\r\n|\r|\n/);
+  if (/[\r\n]$/.test(text)) lines.pop();
   return lines;
 }
 
-/** A line as an editor (and the server's line reader) shows it: without '\r' before '\n', no BOM on line 0. */
+/** A line as an editor (and the server's line reader) shows it: no BOM on line 0. */
 function editorLine(raw: string, index: number): string {
-  let l = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  let l = raw;
   if (index === 0 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
   return l;
 }

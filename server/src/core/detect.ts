@@ -1,4 +1,5 @@
 import { LogFormat } from './entry';
+import { LINE_BREAK } from './lineBreaks';
 import { parseIsoLocal, parseSyslogStamp } from './time';
 import { skipLeading } from './parseCommon';
 
@@ -12,7 +13,7 @@ const SPAMDYKE = / spamdyke\[\d+\]: /;
  */
 export function detectFormat(sample: string, maxLines = 60): LogFormat | undefined {
   let smtp = 0, delivery = 0, spamdyke = 0, other = 0, seen = 0;
-  for (const raw of sample.split('\n')) {
+  for (const raw of sample.split(LINE_BREAK)) {
     if (seen >= maxLines) break;
     const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;

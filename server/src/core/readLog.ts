@@ -5,6 +5,7 @@ import { Interner } from './columns';
 import { LogFormat } from './entry';
 import { ParsedLogFile, Utf16Encoding } from './model';
 import { detectFormat } from './detect';
+import { lastLineBreakEnd } from './lineBreaks';
 import { LogScanner } from './scan';
 
 // 1 MB chunks: measured against 4 MB, they lower the CLI's peak by about 8 MiB at the same speed.
@@ -81,8 +82,12 @@ export async function readLogFile(path: string, format: LogFormat, strings: Inte
         consumed += len;
         break;
       }
+      // Cut after the last line break: the last '\n', or a lone '\r' after it (a file that ends
+      // its lines with '\r' alone has no '\n' at all).
       const lastNl = buf.lastIndexOf(10, len - 1);
-      const cut = lastNl < 0 ? 0 : lastNl + 1;
+      const afterNl = lastNl < 0 ? 0 : lastNl + 1;
+      const afterCr = lastLineBreakEnd(buf, afterNl, len);
+      const cut = afterCr > afterNl ? afterCr : afterNl;
       if (cut > 0) scanner.scan(buf, 0, cut, consumed);
       if (consumed < RESERVE_AFTER && consumed + cut >= RESERVE_AFTER) scanner.reserveFor(size, consumed + cut);
       consumed += cut;

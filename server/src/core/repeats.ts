@@ -3,6 +3,7 @@
 // twice, every message there would be doubled and every link ambiguous. This finds such a
 // repeated head, byte for byte, so that the index can count those lines once.
 import * as fs from 'fs';
+import { countLineBreaks, firstLineBreakEnd, lastLineBreakEnd } from './lineBreaks';
 import { blockRange, LINE_BLOCK, ParsedLogFile } from './model';
 
 /** Lines [0, lines) of a file are, byte for byte, lines [fromLine, fromLine + lines) of `of`. */
@@ -20,6 +21,7 @@ export interface RepeatedTail {
 }
 
 const CHUNK = 1024 * 1024;
+const LF = 10, CR = 13;
 const MIN_NEEDLE = 64;
 
 interface LogOnDisk {
@@ -98,7 +100,7 @@ export async function findRepeat(newer: LogOnDisk, older: LogOnDisk): Promise<Re
     // is searched for; each place it stands in the other file is compared on to the end.
     let length = 0;
     while (length < MIN_NEEDLE && length < newer.parsed.byteLength) {
-      const next = await lineEnd(b, length, Math.min(newer.parsed.byteLength, length + CHUNK));
+      const next = await lineEnd(b, length, Math.min(newer.parsed.byteLength, length + CHUNK), newer.parsed.byteLength);
       if (next <= length) break;
       length = next;
     }
@@ -120,7 +122,7 @@ async function searchFrom(a: fs.promises.FileHandle, older: LogOnDisk, b: fs.pro
     const same = await sameBytes(a, at, b, 0, Math.min(older.parsed.byteLength - at, newer.parsed.byteLength));
     if (same > 0) {
       // The repeat ends at the last whole line both files share.
-      const length = same === newer.parsed.byteLength ? same : await lastLineEnd(b, same);
+      const length = same === newer.parsed.byteLength ? same : await lastLineEnd(b, same, newer.parsed.byteLength);
       const lines = await countLines(b, length);
       if (lines > 0) return { of: older.path, fromLine: await lineAt(a, older.parsed, at), lines };
     }
@@ -137,7 +139,9 @@ async function find(fh: fs.promises.FileHandle, size: number, needle: Buffer, fr
     let i = buf.subarray(0, bytesRead).indexOf(needle);
     while (i >= 0) {
       const at = pos + i;
-      if (at === 0 || (i > 0 ? buf[i - 1] : await byteAt(fh, at - 1)) === 10) return at;
+      const before = at === 0 ? LF : i > 0 ? buf[i - 1] : await byteAt(fh, at - 1);
+      // After '\n', or after a '\r' that is not the first half of a '\r\n'.
+      if (before === LF || (before === CR && needle[0] !== LF)) return at;
       i = buf.subarray(0, bytesRead).indexOf(needle, i + 1);
     }
     if (pos + bytesRead >= size) return -1;
@@ -165,26 +169,38 @@ async function sameBytes(a: fs.promises.FileHandle, at: number, b: fs.promises.F
   return length;
 }
 
-/** The end (just after its '\n') of the line that starts at `from`, read up to `limit`; 0 if none ends there. */
-async function lineEnd(fh: fs.promises.FileHandle, from: number, limit: number): Promise<number> {
-  const buf = Buffer.allocUnsafe(CHUNK);
+/**
+ * The end (just after its line break) of the line that starts at `from`, read up to `limit`; 0
+ * if none ends there. One byte past a chunk is read to tell a '\r' alone from a '\r\n'.
+ */
+async function lineEnd(fh: fs.promises.FileHandle, from: number, limit: number, size: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(CHUNK + 1);
   for (let pos = from; pos < limit; pos += CHUNK) {
-    const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, limit - pos), pos);
-    const nl = buf.subarray(0, bytesRead).indexOf(10);
-    if (nl >= 0) return pos + nl + 1;
+    const n = Math.min(CHUNK, limit - pos);
+    const { bytesRead } = await fh.read(buf, 0, Math.min(n + 1, size - pos), pos);
     if (!bytesRead) break;
+    const end = firstLineBreakEnd(buf, 0, bytesRead);
+    if (end >= 0 && end <= n + (buf[n - 1] === CR ? 1 : 0)) return pos + end;
+    // A '\r' as the file's last byte ends its last line.
+    if (bytesRead === size - pos && buf[bytesRead - 1] === CR && bytesRead <= n) return pos + bytesRead;
   }
   return 0;
 }
 
-/** The end of the last whole line within [0, length) of a file (just after its '\n'), or 0. */
-async function lastLineEnd(fh: fs.promises.FileHandle, length: number): Promise<number> {
+/**
+ * The end of the last whole line within [0, length) of a file of `size` bytes (just after its
+ * line break), or 0. A '\r' as the last byte counts if no '\n' follows it in the file.
+ */
+async function lastLineEnd(fh: fs.promises.FileHandle, length: number, size: number): Promise<number> {
+  if (length > 0 && (await byteAt(fh, length - 1)) === CR && (length === size || (await byteAt(fh, length)) !== LF)) return length;
   const buf = Buffer.allocUnsafe(CHUNK);
   for (let end = length; end > 0;) {
     const start = Math.max(0, end - CHUNK);
     await fh.read(buf, 0, end - start, start);
-    const nl = buf.subarray(0, end - start).lastIndexOf(10);
-    if (nl >= 0) return start + nl + 1;
+    // The chunk after this one held no line break, so it does not start with '\n'.
+    if (end < length && buf[end - start - 1] === CR) return end;
+    const brk = lastLineBreakEnd(buf, 0, end - start);
+    if (brk >= 0) return start + brk;
     end = start;
   }
   return 0;
@@ -193,15 +209,15 @@ async function lastLineEnd(fh: fs.promises.FileHandle, length: number): Promise<
 /** Lines that start within [0, length) of a file, `length` being just after a '\n' or the file's end. */
 async function countLines(fh: fs.promises.FileHandle, length: number): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK);
-  let lines = 0, last = 10;
+  let lines = 0, last = LF;
   for (let pos = 0; pos < length;) {
     const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, length - pos), pos);
     if (!bytesRead) break;
-    for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) lines++;
+    lines += countLineBreaks(buf, 0, bytesRead, last === CR);
     last = buf[bytesRead - 1];
     pos += bytesRead;
   }
-  return last === 10 ? lines : lines + 1;
+  return last === LF || last === CR ? lines : lines + 1;
 }
 
 /** The line that starts at byte `offset` of a parsed file. */
@@ -216,9 +232,7 @@ async function lineAt(fh: fs.promises.FileHandle, parsed: ParsedLogFile, offset:
   const { start, firstLine } = blockRange(parsed, lo * LINE_BLOCK, lo * LINE_BLOCK + 1);
   const buf = Buffer.allocUnsafe(offset - start);
   await fh.read(buf, 0, buf.length, start);
-  let line = firstLine;
-  for (let i = buf.indexOf(10); i >= 0; i = buf.indexOf(10, i + 1)) line++;
-  return line;
+  return firstLine + countLineBreaks(buf, 0, buf.length);
 }
 
 /**

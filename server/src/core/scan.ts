@@ -143,19 +143,33 @@ export class LogScanner {
     this.kinds = u8(lines);
   }
 
-  /** Scans the complete lines of buf[start, end) (end just after a '\n', or the file's end). */
+  /**
+   * Scans the complete lines of buf[start, end) (end just after a line break, or the file's end).
+   * Lines end at `\n`, `\r\n` or a `\r` alone, as the editor counts them (core/lineBreaks.ts).
+   */
   scan(buf: Buffer, start: number, end: number, baseOffset: number): void {
     let pos = start;
+    // The next '\r' at or after pos (end if none): looked up again only once passed, so a log
+    // without any costs one search per call.
+    let cr = -1;
     while (pos < end) {
       let nl = buf.indexOf(10, pos);
       if (nl < 0 || nl >= end) nl = end;
-      let le = nl;
-      if (le > pos && buf[le - 1] === CR) le--;
+      if (cr < pos) {
+        cr = buf.indexOf(CR, pos);
+        if (cr < 0 || cr >= end) cr = end;
+      }
+      let le = nl, next = nl + 1;
+      if (cr < nl - 1) {
+        // A '\r' alone ends the line.
+        le = cr;
+        next = cr + 1;
+      } else if (le > pos && buf[le - 1] === CR) le--;
       let ls = pos;
       if (baseOffset + pos === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) ls = 3;
       if (this.lineNo % LINE_BLOCK === 0) this.offsets.push(baseOffset + pos);
       this.line(buf, ls, le);
-      pos = nl + 1;
+      pos = next;
     }
   }
 

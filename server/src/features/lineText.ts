@@ -1,6 +1,7 @@
 // Text of log lines for features: from the open editor when there is one, else from disk by the
 // byte offsets kept at parse time. Nothing here writes to a log file.
 import * as fs from 'fs';
+import { LINE_BREAK } from '../core/lineBreaks';
 import { blockRange, Utf16Encoding } from '../core/model';
 import { decodeUtf16 } from '../core/readLog';
 import { IndexedFile } from '../core/snapshot';
@@ -35,11 +36,10 @@ export class LineReader {
     try {
       fd = fs.openSync(file.path, 'r');
       const n = fs.readSync(fd, buf, 0, buf.length, start);
-      const lines = buf.toString('utf8', 0, n).split('\n');
+      const lines = buf.toString('utf8', 0, n).split(LINE_BREAK);
       const out: string[] = [];
       for (let i = 0; i < to - from; i++) {
         let l = lines[skip + i] ?? '';
-        if (l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
         if (i === 0 && from === 0 && l.charCodeAt(0) === 0xfeff) l = l.slice(1);
         out.push(l);
       }
@@ -56,7 +56,7 @@ export class LineReader {
       const st = fs.statSync(filePath);
       const hit = this.decoded.get(filePath);
       if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.lines;
-      const lines = decodeUtf16(fs.readFileSync(filePath), encoding).split(/\r?\n/);
+      const lines = decodeUtf16(fs.readFileSync(filePath), encoding).split(LINE_BREAK);
       if (this.decoded.size >= 2) this.decoded.delete(this.decoded.keys().next().value!);
       this.decoded.set(filePath, { mtimeMs: st.mtimeMs, size: st.size, lines });
       return lines;

@@ -1,5 +1,6 @@
 import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LINE_BREAK } from '../core/lineBreaks';
 import { OpenTexts } from './lineText';
 
 /** The lines of the editors' open documents, split once per document version. */
@@ -24,7 +25,7 @@ export class OpenDocumentLines implements OpenTexts {
     if (!doc) return undefined;
     const cached = this.cache.get(path);
     if (cached && cached.version === doc.version) return cached.lines;
-    const lines = doc.getText().split(/\r?\n/);
+    const lines = doc.getText().split(LINE_BREAK);
     this.cache.set(path, { version: doc.version, lines });
     return lines;
   }
