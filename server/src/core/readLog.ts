@@ -13,6 +13,7 @@ const CHUNK = 1024 * 1024;
 // The tables are sized for the whole file once this much of it has been scanned.
 const RESERVE_AFTER = 4 * 1024 * 1024;
 export const SNIFF_BYTES = 16 * 1024;
+const BINARY_SNIFF_BYTES = 512;
 
 export interface ReadOptions {
   /**
@@ -119,7 +120,10 @@ export async function sniffFile(path: string): Promise<LogFormat | undefined> {
     const encoding = utf16Encoding(head);
     // A cut last character only spoils the sample's last line, which detection may lose.
     if (encoding) return detectFormat(decodeUtf16(head.subarray(0, bytesRead & ~1), encoding));
-    if (head.includes(0)) return undefined;
+    // A zero byte near the start means a binary file (VS Code draws the same line: it opens such a
+    // file as binary). Later ones are damage in a log (a crash leaves a run of them) and stay
+    // unknown lines of it.
+    if (head.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return undefined;
     return detectFormat(buf.toString('utf8', 0, bytesRead));
   } catch {
     return undefined;

@@ -1,3 +1,5 @@
+// How the bytes of a log become lines: line breaks as LSP and VS Code count them (\n, \r\n, a
+// lone \r), files read in chunks, and zero bytes (binary file, or damage inside a log).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -6,7 +8,7 @@ import * as path from 'path';
 import { countLineBreaks, firstLineBreakEnd, lastLineBreakEnd, LINE_BREAK } from '../../server/src/core/lineBreaks';
 import { Interner } from '../../server/src/core/columns';
 import { LINE_BLOCK, LineKind } from '../../server/src/core/model';
-import { parseLogText, readLogFile } from '../../server/src/core/readLog';
+import { parseLogText, readLogFile, sniffFile } from '../../server/src/core/readLog';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -51,6 +53,26 @@ test('a log of several MB with \\r line ends is read from disk in chunks, each l
       offset += l.length + 1;
     });
     assert.deepEqual([...p.blockOffsets], [...blockStarts, offset]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('zero bytes: a run of them inside a log is damage (the log is indexed, the run is an unknown line); at the start they mean a binary file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mll-nul-'));
+  try {
+    const smtp = fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/formats/smtp_25.log'));
+    fs.writeFileSync(path.join(dir, 'damaged.log'), Buffer.concat([smtp, Buffer.alloc(2000), Buffer.from('\n'), smtp]));
+    // A tar of the same log: its 512-byte header is padded with zero bytes.
+    const header = Buffer.alloc(512);
+    header.write('smtp_25.log');
+    fs.writeFileSync(path.join(dir, 'logs.tar'), Buffer.concat([header, smtp]));
+    assert.equal(await sniffFile(path.join(dir, 'damaged.log')), 'smtp');
+    assert.equal(await sniffFile(path.join(dir, 'logs.tar')), undefined);
+    const p = await readLogFile(path.join(dir, 'damaged.log'), 'smtp', new Interner());
+    const zeroLine = smtp.toString('utf8').split(LINE_BREAK).length - 1;
+    assert.equal(p.lineKinds[zeroLine], LineKind.Unknown);
+    assert.equal(p.problems.count, 1);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
