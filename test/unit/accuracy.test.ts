@@ -26,6 +26,8 @@ const VARIANTS: Array<[string, Partial<CorpusOptions>]> = [
   ['no blank line between delivery groups, retries of both layouts', { seed: 115, retryLayout: 'mixed', deliveryBlankLines: false }],
   ['no blank lines in any log (the next `from` or `init` starts a group)', { seed: 116, smtpBlankLines: false, deliveryBlankLines: false }],
   ['internationalized domains spelt in UTF-8 in one log and in punycode in another', { seed: 117, idnSpellings: 'mixed' }],
+  ['no blank line between delivery groups, a new delivery id per attempt, retries in groups of their own', { seed: 118, retryLayout: 'separate', deliveryIds: 'per-attempt', deliveryBlankLines: false }],
+  ['busy server, no blank line between delivery groups, a new delivery id per attempt', { seed: 119, messagesPerSecond: 5, retryLayout: 'mixed', deliveryIds: 'per-attempt', deliveryBlankLines: false }],
 ];
 
 for (const [name, options] of VARIANTS) {

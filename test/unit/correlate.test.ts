@@ -339,3 +339,67 @@ test('a message whose logs spell its internationalized domain differently (UTF-8
   assert.equal(refused.spamdyke.length, 1);
   assert.equal(refused.smtp?.firstLine, 7);
 });
+
+/** A queued SMTP transaction (FORMATS.md's shape) with the given recipients. */
+function queued(time: string, sender: string, recipients: string[], qp: number): string {
+  return [`${time}, from, ${sender}`, `${time}, resp, 250 ok`,
+    ...recipients.flatMap((r) => [`${time}, to, <${r}>`, `${time}, resp, 250 ok`]),
+    `${time}, size, 1000`, `${time}, resp, 250 ok ${1615286631 + qp} qp ${qp}`, ''].join('\n');
+}
+
+test('without blank lines, a first attempt whose mailbox has a deferral open elsewhere stays with its message (its SMTP transaction accepted it)', () => {
+  const smtp = queued('2021-03-09 12:00:00', 'a@elsewhere.example', ['full@example.com'], 1)
+    + queued('2021-03-09 12:05:00', 'b@elsewhere.example', ['x@example.com', 'y@example.com', 'full@example.com'], 2);
+  // Message 1 is deferred for full@; message 2 delivers to its three mailboxes one after another,
+  // the last a few seconds later, after the first two have their results.
+  const delivery = [
+    '2021-03-09 12:00:01, init, <a@elsewhere.example>',
+    '2021-03-09 12:00:01, try, 1, local, full@example.com',
+    '2021-03-09 12:00:01, result, 1, deferral, Recipient\'s_mailbox_is_full/',
+    '2021-03-09 12:05:01, init, <b@elsewhere.example>',
+    '2021-03-09 12:05:01, try, 2, local, x@example.com',
+    '2021-03-09 12:05:02, result, 2, success, did_0+0+1/',
+    '2021-03-09 12:05:02, try, 3, local, y@example.com',
+    '2021-03-09 12:05:03, result, 3, success, did_0+0+1/',
+    '2021-03-09 12:05:09, try, 4, local, full@example.com',
+    '2021-03-09 12:05:09, result, 4, success, did_0+0+1/',
+    '',
+  ].join('\n');
+  const c = run(smtp, delivery, '');
+  const second = c.messages.find((m) => m.sender === 'b@elsewhere.example')!;
+  assert.deepEqual(second.delivery.flatMap((g) => g.attempts.map((a) => a.recipient)), ['x@example.com', 'y@example.com', 'full@example.com']);
+  assert.equal(second.outcome, 'delivered');
+  const first = c.messages.find((m) => m.sender === 'a@elsewhere.example')!;
+  assert.equal(first.delivery.length, 1, 'message 1 keeps only its own deferred attempt');
+  assert.equal(first.outcome, 'pending');
+});
+
+test('without blank lines, a retry for a busy mailbox is told from the group above it while another message still waits for that mailbox', () => {
+  const smtp = queued('2021-03-09 12:00:00', 'a@elsewhere.example', ['busy@example.com'], 1)
+    + queued('2021-03-09 12:01:00', 'b@elsewhere.example', ['busy@example.com'], 2)
+    + queued('2021-03-09 12:03:00', 'c@elsewhere.example', ['other@example.com'], 3);
+  const delivery = [
+    '2021-03-09 12:00:01, init, <a@elsewhere.example>',
+    '2021-03-09 12:00:01, try, 1, local, busy@example.com',
+    '2021-03-09 12:00:01, result, 1, deferral, Recipient\'s_mailbox_is_full/',
+    '2021-03-09 12:01:01, init, <b@elsewhere.example>',
+    '2021-03-09 12:01:01, try, 2, local, busy@example.com',
+    '2021-03-09 12:01:01, result, 2, deferral, Recipient\'s_mailbox_is_full/',
+    // b's retry succeeds: a still waits for busy@.
+    '2021-03-09 12:02:41, try, 3, local, busy@example.com',
+    '2021-03-09 12:02:41, result, 3, success, did_0+0+1/',
+    '2021-03-09 12:03:01, init, <c@elsewhere.example>',
+    '2021-03-09 12:03:01, try, 4, local, other@example.com',
+    '2021-03-09 12:03:01, result, 4, success, did_0+0+1/',
+    // a's retry, right below c's group.
+    '2021-03-09 12:03:20, try, 5, local, busy@example.com',
+    '2021-03-09 12:03:20, result, 5, success, did_0+0+1/',
+    '',
+  ].join('\n');
+  const c = run(smtp, delivery, '');
+  const bySender = (s: string) => c.messages.find((m) => m.sender === s)!;
+  assert.deepEqual(bySender('c@elsewhere.example').delivery.flatMap((g) => g.attempts.map((a) => a.id)), ['4']);
+  assert.equal(bySender('a@elsewhere.example').outcome, 'deferred-delivered');
+  assert.deepEqual(bySender('a@elsewhere.example').delivery.flatMap((g) => g.attempts.map((a) => a.id)), ['1', '5']);
+  assert.deepEqual(bySender('b@elsewhere.example').delivery.flatMap((g) => g.attempts.map((a) => a.id)), ['2', '3']);
+});

@@ -360,8 +360,9 @@ class Builder {
         this.ambiguousLinks++;
       }
     }
+    const absorbed = this.joinSplitFirstRounds(owners.mains, merged, ownerTxn);
     for (const o of owners.mains) {
-      if (merged.has(o)) continue;
+      if (merged.has(o) || absorbed.has(o)) continue;
       const t = ownerTxn[o];
       let m: number;
       if (t !== NONE) {
@@ -611,6 +612,84 @@ class Builder {
       pick.offer(c, birth === NO_VALUE || tryTime === NO_VALUE ? 0 : minutesLate(tryTime - birth, unit));
     }
     return pick;
+  }
+
+  /**
+   * Where no blank line ends a delivery group and ids are per attempt, the builder may take a
+   * first attempt of a message for a retry of another one (its recipient had a deferral open
+   * there, and the group had begun a while before) and start a group of its own with it. The SMTP
+   * transaction tells it back: a group without `init` right below a message's first group (no
+   * line between) whose recipients are all accepted recipients that the message has no attempt
+   * for belongs to that message. It is moved there, with the groups chained to it if it headed
+   * a chain of its own. Returns the mains moved so.
+   */
+  private joinSplitFirstRounds(mains: number[], merged: Set<number>, ownerTxn: Int32Array): Set<number> {
+    const absorbed = new Set<number>();
+    const { groups } = this;
+    // The chain heads, each chained group's predecessor and head: built when a move first needs
+    // them (most downloads need none).
+    let heads: Set<number> | undefined, prev: Map<number, number> | undefined, headOf: Map<number, number> | undefined;
+    const chains = () => {
+      if (!heads || !prev || !headOf) {
+        heads = new Set(mains.filter((g) => !merged.has(g)));
+        prev = new Map();
+        headOf = new Map();
+        for (const h of heads) for (let g = h; g !== NONE; g = this.groupNext[g]) {
+          headOf.set(g, h);
+          if (this.groupNext[g] !== NONE) prev.set(this.groupNext[g], g);
+        }
+      }
+      return { heads, prev, headOf };
+    };
+    const missing: number[] = [];
+    for (const o of mains) {
+      const t = ownerTxn[o];
+      if (t === NONE || merged.has(o) || absorbed.has(o)) continue;
+      const fi = groups.file[o], d = this.deliveryOf[fi]!;
+      const firstBelow = (g: number) => {
+        const row = groups.row[g];
+        return row + 1 < d.count && d.initLine[row + 1] < 0 && d.attCount[row + 1] > 0 && d.firstLine[row + 1] === d.lastLine[row] + 1 ? g + 1 : NONE;
+      };
+      let next = firstBelow(o);
+      if (next === NONE) continue;
+      // Accepted recipients of the transaction that no attempt of the message tried.
+      const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
+      missing.length = 0;
+      for (let ri = s.rcptStart[r]; ri < s.rcptStart[r] + s.rcptCount[r]; ri++) {
+        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300) missing.push(this.normRecipient(s.rcptAddress[ri]));
+      }
+      for (let g = o; g !== NONE; g = this.groupNext[g]) this.forTries(g, (rcpt) => removeAll(missing, rcpt));
+      while (next !== NONE && missing.length) {
+        let fits = true;
+        this.forTries(next, (rcpt) => (fits = fits && missing.includes(rcpt)));
+        if (!fits) break;
+        this.forTries(next, (rcpt) => removeAll(missing, rcpt));
+        const { heads: isHead, prev: before, headOf: head } = chains();
+        if (isHead.has(next)) {
+          isHead.delete(next);
+          absorbed.add(next);
+        } else {
+          const p = before.get(next)!, h = head.get(next)!;
+          const after = this.groupNext[next];
+          this.groupNext[p] = after;
+          if (after !== NONE) before.set(after, p);
+          if (this.groupTail[h] === next) this.groupTail[h] = p;
+          this.groupNext[next] = NONE;
+          this.groupTail[next] = next;
+        }
+        before.set(next, this.groupTail[o]);
+        for (let g = next; g !== NONE; g = this.groupNext[g]) head.set(g, o);
+        this.appendGroup(o, next);
+        next = firstBelow(next);
+      }
+    }
+    return absorbed;
+  }
+
+  /** Calls fn with the recipient key of each try of a group. */
+  private forTries(g: number, fn: (recipient: number) => void): void {
+    const d = this.deliveryOf[this.groups.file[g]]!, row = this.groups.row[g];
+    for (let a = d.attStart[row]; a < d.attStart[row] + d.attCount[row]; a++) fn(this.normRecipient(d.attRecipient[a]));
   }
 
   /**
@@ -1118,6 +1197,10 @@ export class LineOwners {
     }
     return new Map(c.files.map((f, i) => [f.id, byIndex[i]]));
   }
+}
+
+function removeAll(list: number[], value: number): void {
+  for (let i = list.indexOf(value); i >= 0; i = list.indexOf(value)) list.splice(i, 1);
 }
 
 /** qmail's virtual domains deliver `user@dom` locally as `dom-user@dom`: compare without that prefix. */

@@ -121,11 +121,12 @@ export class DeliveryBuilder {
   private current = -1;
   // Where no blank line ends a group, a retry standing further down the file would join whatever
   // group came last. These tell a retry from a first attempt: the message (its first group) whose
-  // attempt with a delivery id was deferred, per id; the message with an open deferral, per
-  // recipient; and, per group that is a retry, the first group of the message it retries (else
-  // -1). Only deferred attempts are kept: a map of every id would cost megabytes.
+  // attempt with a delivery id was deferred, per id; the messages with an open deferral, per
+  // recipient, the latest last (a busy mailbox has several); and, per group that is a retry, the
+  // first group of the message it retries (else -1). Only deferred attempts are kept: a map of
+  // every id would cost megabytes.
   private readonly deferredId = new Map<number, number>();
-  private readonly openDeferral = new Map<number, number>();
+  private readonly openDeferrals = new Map<number, number[]>();
   private readonly retryOf: number[] = [];
   /** Whether this log ends its groups with blank lines; a retry group then has one before it. */
   private blankLinesEndGroups = false;
@@ -154,7 +155,7 @@ export class DeliveryBuilder {
   private retriesAnother(id: number, time: number, recipient: number): number {
     const g = this.current;
     if (g < 0 || this.attCount.data[g] === 0) return -1;
-    const retried = this.retriedMessage(id, recipient);
+    const retried = this.retriedMessage(id, recipient, this.origin(g));
     if (retried < 0 || retried === this.origin(g)) return -1;
     if (this.deferredId.has(id) || this.retryOf[g] >= 0) return retried;
     if (this.blankLinesEndGroups || this.idsRetried) return -1;
@@ -173,9 +174,16 @@ export class DeliveryBuilder {
     return true;
   }
 
-  /** The message (its first group) a try would retry, by its delivery id or its recipient; else -1. */
-  private retriedMessage(id: number, recipient: number): number {
-    return this.deferredId.get(id) ?? this.openDeferral.get(recipient) ?? -1;
+  /**
+   * The message (its first group) a try would retry, by its delivery id, else by its recipient:
+   * `own` if that message has a deferral open for it, else the latest one that has; else -1.
+   */
+  private retriedMessage(id: number, recipient: number, own = -1): number {
+    const byId = this.deferredId.get(id);
+    if (byId !== undefined) return byId;
+    const open = this.openDeferrals.get(recipient);
+    if (!open) return -1;
+    return own >= 0 && open.includes(own) ? own : open[open.length - 1];
   }
 
   private touch(line: number, time: number, startsNew: boolean): number {
@@ -234,11 +242,15 @@ export class DeliveryBuilder {
         this.aResultTime.data[a] = time;
         this.aOutcome.data[a] = outcome;
         const recipient = this.aRecipient.data[a], own = this.origin(g);
+        const open = this.openDeferrals.get(recipient);
+        const at = open ? open.indexOf(own) : -1;
+        if (at >= 0) open!.splice(at, 1);
         if (outcome === OUTCOME_CODE.deferral) {
-          this.openDeferral.set(recipient, own);
+          if (open) open.push(own);
+          else this.openDeferrals.set(recipient, [own]);
           this.deferredId.set(id, own);
         } else {
-          if (this.openDeferral.get(recipient) === own) this.openDeferral.delete(recipient);
+          if (open && !open.length) this.openDeferrals.delete(recipient);
           this.deferredId.delete(id);
         }
         return;
