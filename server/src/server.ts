@@ -24,6 +24,17 @@ import { hover } from './features/hover';
 import { listMessages, MESSAGES_REQUEST } from './features/messages';
 import { Settings, readSettings, includeFilter, DEFAULT_SETTINGS } from './settings';
 
+const USAGE = `usage: node server.js [--stdio | --node-ipc | --socket=PORT | --pipe=NAME]
+Mail Log Lens language server for qmail SMTP, delivery and spamdyke logs. It speaks the Language
+Server Protocol over the transport given, over standard input and output by default.`;
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+// Editors configured with only `node server.js` get stdio, the transport nearly all of them use
+// (as if `--stdio` were given, so that the library keeps console output off the protocol stream).
+if (!args.some((a) => /^--(stdio|node-ipc|socket=|pipe=)/.test(a))) process.argv.push('--stdio');
 const connection = createConnection(ProposedFeatures.all);
 // A promise no code waits for must not end the server (Node's default for an unhandled
 // rejection): say what failed, in the client's log, and go on.

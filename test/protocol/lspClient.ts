@@ -56,10 +56,12 @@ export interface StartOptions {
   capabilities?: unknown;
   /** Answer `client/registerCapability` with an error, as a client may that announced it anyway. */
   refuseRegistrations?: boolean;
+  /** Command-line arguments of the server; default `['--stdio']`. */
+  args?: string[];
 }
 
 export async function startServer(rootFolder: string | undefined, options: StartOptions = {}): Promise<TestClient> {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [SERVER, ...(options.args ?? ['--stdio'])], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   const logs: string[] = [];
   const serverRequests: string[] = [];
