@@ -403,3 +403,17 @@ test('without blank lines, a retry for a busy mailbox is told from the group abo
   assert.deepEqual(bySender('a@elsewhere.example').delivery.flatMap((g) => g.attempts.map((a) => a.id)), ['1', '5']);
   assert.deepEqual(bySender('b@elsewhere.example').delivery.flatMap((g) => g.attempts.map((a) => a.id)), ['2', '3']);
 });
+
+test('a spamdyke log with no other log to date it gets the latest year that does not put it in the future', () => {
+  const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const stamp = (d: Date) => `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} 12:00:00`;
+  const line = (d: Date) => `${stamp(d)} mx spamdyke[1]: DENIED_RBL_MATCH from: a@example.net to: b@example.com origin_ip: 192.0.2.1 origin_rdns: x auth: (unknown) encryption: (none) reason: (empty)\n`;
+  const yearOf = (d: Date) => {
+    const c = run('', '', line(d));
+    return new Date(c.messages[0].time * 1000).getUTCFullYear();
+  };
+  const day = 86400 * 1000;
+  const past = new Date(Date.now() - 3 * day), future = new Date(Date.now() + 3 * day);
+  assert.equal(yearOf(past), past.getUTCFullYear(), `${stamp(past)}: three days ago`);
+  assert.equal(yearOf(future), future.getUTCFullYear() - 1, `${stamp(future)}: a year before, not three days ahead`);
+});

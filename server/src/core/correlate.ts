@@ -812,6 +812,7 @@ class Builder {
       // The first stamped line of the file, verdict or diagnostic.
       const first = dg.count && (!y.count || dg.line[0] < y.line[0]) ? dg : y.count ? y : undefined;
       let year = this.options.defaultYear ?? new Date().getUTCFullYear();
+      const guessed = this.options.defaultYear === undefined && Number.isNaN(reference);
       if (first && !Number.isNaN(reference)) {
         const ref = civilFromLocalSeconds(reference);
         let bestDist = Infinity;
@@ -823,28 +824,40 @@ class Builder {
           }
         }
       }
-      let prevMonth = first ? first.month[0] : 0;
       const base = this.records.base[fi];
       // Verdict and diagnostic lines in line order, so that a year turn counts wherever it falls.
-      for (let row = 0, d = 0; row < y.count || d < dg.count;) {
-        const diagnostic = d < dg.count && (row >= y.count || dg.line[d] < y.line[row]);
-        const month = diagnostic ? dg.month[d] : y.month[row];
-        const stampYear = diagnostic ? dg.year[d] : y.year[row];
-        if (stampYear) year = stampYear;
-        else if (month < prevMonth && prevMonth - month >= 6) year++;
-        else if (month > prevMonth && month - prevMonth >= 6) year--;
-        prevMonth = month;
-        let t: number, line: number;
-        if (diagnostic) {
-          t = localSecondsFor(year, month, dg.day[d], dg.secondsOfDay[d]);
-          line = dg.line[d++];
-        } else {
-          t = localSecondsFor(year, month, y.day[row], y.secondsOfDay[row]);
-          this.recordTime[base + row] = t;
-          line = y.line[row++];
+      // Returns the time of the last line, or NaN where a stamp of the log gave its own year.
+      const assign = (firstYear: number): number => {
+        let yr = firstYear, prevMonth = first ? first.month[0] : 0, last = NaN, ownYear = false;
+        times.fill(0);
+        for (let row = 0, d = 0; row < y.count || d < dg.count;) {
+          const diagnostic = d < dg.count && (row >= y.count || dg.line[d] < y.line[row]);
+          const month = diagnostic ? dg.month[d] : y.month[row];
+          const stampYear = diagnostic ? dg.year[d] : y.year[row];
+          if (stampYear) {
+            yr = stampYear;
+            ownYear = true;
+          } else if (month < prevMonth && prevMonth - month >= 6) yr++;
+          else if (month > prevMonth && month - prevMonth >= 6) yr--;
+          prevMonth = month;
+          let t: number, line: number;
+          if (diagnostic) {
+            t = localSecondsFor(yr, month, dg.day[d], dg.secondsOfDay[d]);
+            line = dg.line[d++];
+          } else {
+            t = localSecondsFor(yr, month, y.day[row], y.secondsOfDay[row]);
+            this.recordTime[base + row] = t;
+            line = y.line[row++];
+          }
+          if (!times[line]) times[line] = t;
+          last = t;
         }
-        if (!times[line]) times[line] = t;
-      }
+        return ownYear ? NaN : last;
+      };
+      const last = assign(year);
+      // With nothing else to go by, the year is this one, or the one before where that puts the
+      // log's end in the future (a December log read in January). A day's grace covers any zone.
+      if (guessed && last > Date.now() / 1000 + 86400) assign(year - 1);
       this.spamdykeTimes.set(this.files[fi].id, times);
     }
   }
