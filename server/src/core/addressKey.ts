@@ -7,7 +7,7 @@ import { Interner } from './columns';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-function isAscii(s: string): boolean {
+export function isAscii(s: string): boolean {
   return !NON_ASCII.test(s);
 }
 

@@ -653,11 +653,7 @@ class Builder {
       let next = firstBelow(o);
       if (next === NONE) continue;
       // Accepted recipients of the transaction that no attempt of the message tried.
-      const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
-      missing.length = 0;
-      for (let ri = s.rcptStart[r]; ri < s.rcptStart[r] + s.rcptCount[r]; ri++) {
-        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300) missing.push(this.normRecipient(s.rcptAddress[ri]));
-      }
+      this.acceptedRecipients(t, missing);
       for (let g = o; g !== NONE; g = this.groupNext[g]) this.forTries(g, (rcpt) => removeAll(missing, rcpt));
       while (next !== NONE && missing.length) {
         let fits = true;
@@ -684,6 +680,17 @@ class Builder {
       }
     }
     return absorbed;
+  }
+
+  /** The recipient keys a transaction accepted (a 2xx reply to RCPT), each once, into `out`. */
+  private acceptedRecipients(t: number, out: number[]): void {
+    const s = this.smtpOf[this.txns.file[t]]!, r = this.txns.row[t];
+    out.length = 0;
+    for (let ri = s.rcptStart[r]; ri < s.rcptStart[r] + s.rcptCount[r]; ri++) {
+      if (s.rcptReplyCode[ri] < 200 || s.rcptReplyCode[ri] >= 300) continue;
+      const rcpt = this.normRecipient(s.rcptAddress[ri]);
+      if (!out.includes(rcpt)) out.push(rcpt);
+    }
   }
 
   /** Calls fn with the recipient key of each try of a group. */
@@ -740,12 +747,7 @@ class Builder {
       const s = this.smtpOf[txns.file[t]]!, r = txns.row[t];
       let i = segment[this.key(s.sender[r])];
       if (i === NONE) continue;
-      accepted.length = 0;
-      for (let j = 0; j < s.rcptCount[r]; j++) {
-        const ri = s.rcptStart[r] + j;
-        const rcpt = this.normRecipient(s.rcptAddress[ri]);
-        if (s.rcptReplyCode[ri] >= 200 && s.rcptReplyCode[ri] < 300 && !accepted.includes(rcpt)) accepted.push(rcpt);
-      }
+      this.acceptedRecipients(t, accepted);
       const qt = steady(s.queueTime[r]);
       // Binary search the sender's segment for the first init at or after qt - 1.
       let lo = i, hi = segmentEnd[i];

@@ -13,9 +13,8 @@ const SPAMDYKE = / spamdyke\[\d+\]: /;
  */
 export function detectFormat(sample: string, maxLines = 60): LogFormat | undefined {
   let smtp = 0, delivery = 0, spamdyke = 0, other = 0, seen = 0;
-  for (const raw of sample.split(LINE_BREAK)) {
+  for (const line of sample.split(LINE_BREAK)) {
     if (seen >= maxLines) break;
-    const line = raw.replace(/\r$/, '');
     if (!line.trim()) continue;
     seen++;
     const at = skipLeading(line);

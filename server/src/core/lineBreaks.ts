@@ -5,7 +5,7 @@
 /** Splits text into lines at `\r\n`, `\r` and `\n`. */
 export const LINE_BREAK = /\r\n|\r|\n/;
 
-const LF = 10, CR = 13;
+export const LF = 10, CR = 13;
 
 /**
  * The number of line breaks in buf[from, to). `crBefore`: the byte before `from` was a `\r`, so an

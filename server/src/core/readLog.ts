@@ -83,12 +83,8 @@ export async function readLogFile(path: string, format: LogFormat, strings: Inte
         consumed += len;
         break;
       }
-      // Cut after the last line break: the last '\n', or a lone '\r' after it (a file that ends
-      // its lines with '\r' alone has no '\n' at all).
-      const lastNl = buf.lastIndexOf(10, len - 1);
-      const afterNl = lastNl < 0 ? 0 : lastNl + 1;
-      const afterCr = lastLineBreakEnd(buf, afterNl, len);
-      const cut = afterCr > afterNl ? afterCr : afterNl;
+      // Cut after the last line break ('\n', or a lone '\r': a file may end its lines with '\r').
+      const cut = Math.max(0, lastLineBreakEnd(buf, 0, len));
       if (cut > 0) scanner.scan(buf, 0, cut, consumed);
       if (consumed < RESERVE_AFTER && consumed + cut >= RESERVE_AFTER) scanner.reserveFor(size, consumed + cut);
       consumed += cut;

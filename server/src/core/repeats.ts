@@ -3,7 +3,7 @@
 // twice, every message there would be doubled and every link ambiguous. This finds such a
 // repeated head, byte for byte, so that the index can count those lines once.
 import * as fs from 'fs';
-import { countLineBreaks, firstLineBreakEnd, lastLineBreakEnd } from './lineBreaks';
+import { countLineBreaks, CR, firstLineBreakEnd, lastLineBreakEnd, LF } from './lineBreaks';
 import { blockRange, LINE_BLOCK, ParsedLogFile } from './model';
 
 /** Lines [0, lines) of a file are, byte for byte, lines [fromLine, fromLine + lines) of `of`. */
@@ -21,7 +21,6 @@ export interface RepeatedTail {
 }
 
 const CHUNK = 1024 * 1024;
-const LF = 10, CR = 13;
 const MIN_NEEDLE = 64;
 
 interface LogOnDisk {

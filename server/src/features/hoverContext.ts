@@ -1,7 +1,7 @@
 // What hovers say about the surroundings of a token: its time in UTC and local time, how many
 // messages share an address or IP, and the closing line that places the hover in its message.
 import { Message, messageRecipients } from '../core/correlate';
-import { addressKey, otherSpelling } from '../core/addressKey';
+import { addressKey, isAscii, otherSpelling } from '../core/addressKey';
 import { fieldText, normalizeAddress } from '../core/entry';
 import { parseLine } from '../core/fileParser';
 import { LineKind } from '../core/model';
@@ -152,7 +152,7 @@ export function addressBlocks(snap: Snapshot, raw: string, role: string): string
   const other = otherSpelling(address);
   return [
     labelled(`${role}:`, address || '(none)'),
-    ...(other ? [escapeMarkdown(`Also written ${other}, with the domain in ${/^[\x00-\x7f]*$/.test(other) ? 'ASCII (punycode)' : 'Unicode'}. The logs may spell it either way; both count as this address.`)] : []),
+    ...(other ? [escapeMarkdown(`Also written ${other}, with the domain in ${isAscii(other) ? 'ASCII (punycode)' : 'Unicode'}. The logs may spell it either way; both count as this address.`)] : []),
     escapeMarkdown(`${n} message${n === 1 ? ' in all logs has' : 's in all logs have'} this address as sender or recipient.`),
   ];
 }
