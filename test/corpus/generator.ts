@@ -63,9 +63,9 @@ export interface CorpusOptions {
    */
   spamdykeLogLevel?: 'info' | 'verbose';
   /**
-   * How an internationalized domain is spelt: 'per-message' (the default: one spelling, UTF-8 or
-   * punycode, in every log line of a message) or 'mixed' (each occurrence picks one, so the logs
-   * of one message may disagree).
+   * How an internationalized domain is spelt: 'per-message' (the default: each mailbox keeps one
+   * spelling, UTF-8 or punycode, in every log line of a message) or 'mixed' (each occurrence picks
+   * one, so the logs of one message may disagree).
    */
   idnSpellings?: 'per-message' | 'mixed';
 }
